@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@astra/config';
+import { createApp } from './bootstrap';
+import { version } from '../../../package.json';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, version);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await createApp(config);
+  const logger = new Logger('Main');
+  await app.listen(config.port, config.host);
+  logger.log(`AstraGuard ${version} listening on http://${config.host}:${config.port} (store: ${config.redisUrl ? 'redis' : 'in-memory'}); API docs at /docs`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: draining in-flight requests`);
+    const server = app.getHttpServer();
+    // Stop accepting, let requests in flight finish, then close whatever is left after the grace period.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    await drained;
+    clearTimeout(timer);
+    await app.close();
+    logger.log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

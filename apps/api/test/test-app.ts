@@ -1,0 +1,44 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { loadConfig } from '@astra/config';
+import { createApp } from '../src/bootstrap';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+/** The real application on an ephemeral port-less server, configured like production from env-style settings. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env }, '0.0.0-test'));
+  await app.init();
+  const server = app.getHttpServer();
+  return { app, http: () => request(server), close: () => app.close() };
+}
+
+/** A deterministic PRNG so telemetry streams are the same on every run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` nominal rover frames, one a second from `start`: small noise around stable values. */
+export function nominalFrames(instanceId: string, count: number, start = Date.UTC(2026, 10, 21), seed = 7) {
+  const random = mulberry32(seed);
+  const noise = (scale: number) => (random() - 0.5) * 2 * scale;
+  return Array.from({ length: count }, (_, i) => ({
+    instance_id: instanceId,
+    timestamp: start + i * 1000,
+    voltage: 28 + noise(0.2),
+    temperature: 20 + noise(0.5),
+    gyro: noise(0.01),
+    current: 1.5 + noise(0.05),
+    wheel_speed: 100 + noise(2),
+  }));
+}

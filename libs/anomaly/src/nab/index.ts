@@ -1,0 +1,3 @@
+export * from './corpus';
+export * from './scorer';
+export * from './timestamps';

@@ -1,0 +1,2 @@
+export { AppConfig, ConfigError, LogLevel, NodeEnv, loadConfig } from './app-config';
+export { APP_CONFIG, ConfigModule } from './config.module';

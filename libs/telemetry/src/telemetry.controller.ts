@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import { StoredFrame } from '@astra/storage';
+import { BatchSizePipe } from './batch-size.pipe';
+import { AnomalyResponseDto, BatchResponseDto } from './dto/anomaly-response.dto';
+import { BatchQueryDto, InstanceQueryDto } from './dto/query.dto';
+import { TelemetryBatchDto, TelemetryFrameDto } from './dto/telemetry-frame.dto';
+import { DEFAULT_INSTANCE_ID, TelemetryService } from './telemetry.service';
+
+@ApiTags('telemetry')
+@ApiBadRequestResponse({ description: 'Malformed JSON' })
+@ApiUnprocessableEntityResponse({ description: 'Validation failed: one message per offending field' })
+@ApiUnsupportedMediaTypeResponse({ description: 'Body is not application/json' })
+@ApiPayloadTooLargeResponse({ description: 'Body over the size limit' })
+@Controller('api/v1/telemetry')
+export class TelemetryController {
+  constructor(private readonly telemetry: TelemetryService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ingest one frame and get its anomaly assessment' })
+  @ApiOkResponse({ type: AnomalyResponseDto })
+  async ingest(@Body() frame: TelemetryFrameDto): Promise<AnomalyResponseDto> {
+    const [response] = await this.telemetry.ingest([frame]);
+    return response;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ingest up to MAX_BATCH frames, processed in order' })
+  @ApiOkResponse({ type: BatchResponseDto })
+  async ingestBatch(@Body(BatchSizePipe) batch: TelemetryBatchDto, @Query() query: BatchQueryDto): Promise<BatchResponseDto> {
+    const results = await this.telemetry.ingest(batch.telemetry);
+    const anomalies = results.filter((result) => result.is_anomaly);
+    return {
+      total_processed: results.length,
+      anomalies_detected: anomalies.length,
+      results: query.include === 'anomalies' ? anomalies : results,
+    };
+  }
+
+  @Get('latest')
+  @ApiOperation({ summary: 'The last frame received for an instance' })
+  @ApiNotFoundResponse({ description: 'No frame seen for this instance' })
+  async latest(@Query() query: InstanceQueryDto): Promise<StoredFrame> {
+    const instanceId = query.instance_id ?? DEFAULT_INSTANCE_ID;
+    const frame = await this.telemetry.latest(instanceId);
+    if (!frame) throw new NotFoundException(`no telemetry received for instance ${instanceId}`);
+    return frame;
+  }
+}
