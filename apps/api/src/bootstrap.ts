@@ -10,6 +10,8 @@ import { AppModule } from './app.module';
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
+    // Start-up errors (e.g. a bad setting) reach the caller instead of Nest exiting the process.
+    abortOnError: false,
     logger: config.logLevel === 'silent' ? false : undefined,
   });
   app.disable('x-powered-by');

@@ -5,14 +5,7 @@ import { createApp } from './bootstrap';
 import { version } from '../../../package.json';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, version);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfig(process.env, version);
   const app = await createApp(config);
   const logger = new Logger('Main');
   await app.listen(config.port, config.host);
@@ -38,4 +31,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A bad setting stops the service with one line naming the variable; anything else with its stack.
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

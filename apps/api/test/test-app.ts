@@ -1,6 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { loadConfig } from '@astra/config';
+import { generateApiKey, Role } from '@astra/security';
 import { createApp } from '../src/bootstrap';
 
 export interface TestApp {
@@ -41,4 +42,19 @@ export function nominalFrames(instanceId: string, count: number, start = Date.UT
     current: 1.5 + noise(0.05),
     wheel_speed: 100 + noise(2),
   }));
+}
+
+export interface TestKeys {
+  keys: Record<Role, string>;
+  /** Environment that configures exactly these keys. */
+  env: { API_KEYS: string };
+}
+
+/** One fresh key per role, and the API_KEYS value that accepts them. */
+export function makeTestKeys(): TestKeys {
+  const generated = { viewer: generateApiKey('viewer'), operator: generateApiKey('operator'), admin: generateApiKey('admin') };
+  return {
+    keys: { viewer: generated.viewer.key, operator: generated.operator.key, admin: generated.admin.key },
+    env: { API_KEYS: Object.values(generated).map((g) => g.entry).join(',') },
+  };
 }

@@ -34,6 +34,8 @@ export interface AppConfig {
   readinessEventLoopDelayMs: number;
   /** Path of the mission-phase policy file; empty for the built-in default. */
   phasePolicyFile: string;
+  /** API_KEYS entries `<id>:<role>:<salt>:<hash>`, comma-separated; parsed by the security module. Empty: open. */
+  apiKeys: string;
 }
 
 export class ConfigError extends Error {
@@ -109,5 +111,6 @@ export function loadConfig(env: Env = process.env, version = '0.0.0'): AppConfig
     readinessHeapLimitBytes: bytes(env, 'READINESS_HEAP_LIMIT', '1536mb'),
     readinessEventLoopDelayMs: int(env, 'READINESS_EVENT_LOOP_DELAY_MS', 1000, 1),
     phasePolicyFile: read(env, 'PHASE_POLICY_FILE') ?? '',
+    apiKeys: read(env, 'API_KEYS') ?? '',
   };
 }

@@ -2,9 +2,11 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
 import { APP_CONFIG, AppConfig } from '@astra/config';
+import { Public } from '@astra/security';
 import { EventLoopHealthIndicator, StoreHealthIndicator } from './health-indicators';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(
