@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite: installs the real servers the integration tests start (redis-server, and
-# Prometheus' promtool once the deploy checks need it) when they are missing, then runs jest.
+# The whole suite: installs the real programs the integration tests start (redis-server, and
+# Prometheus with promtool) when they are missing, then runs jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
