@@ -17,12 +17,14 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: draining in-flight requests`);
     const server = app.getHttpServer();
-    // Stop accepting, let requests in flight finish, then close whatever is left after the grace period.
+    // Stop accepting, let requests in flight finish (closing keep-alive connections as soon as they
+    // go idle), then close whatever is left after the grace period.
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     await drained;
-    clearTimeout(timer);
+    clearInterval(closeIdle);
+    clearTimeout(deadline);
     await app.close();
     logger.log('stopped');
     process.exit(0);
