@@ -1,12 +1,14 @@
 /**
- * Engine throughput: single-channel readings per second through ChannelDetector.update, and
- * per-frame latency (p50/p99) of StreamingAnomalyEngine.detect on 5-channel rover frames.
+ * Engine throughput: single-channel readings per second through ChannelDetector.update (median of
+ * several runs, the machine is shared), and per-frame latency (p50/p99) of
+ * StreamingAnomalyEngine.detect on 5-channel rover frames.
  *
- *   node --require ./scripts/register-ts.js bench/engine-throughput.ts
+ *   npm run bench:engine
  */
 import { ChannelDetector, DEFAULT_CHANNEL_OPTIONS, StreamingAnomalyEngine } from '../libs/anomaly/src/engine';
 
 const CHANNEL_READINGS = 2_000_000;
+const CHANNEL_RUNS = 5;
 const FRAMES = 200_000;
 
 /** Deterministic pseudo-telemetry: daily-ish cycle plus a cheap LCG noise. */
@@ -15,8 +17,7 @@ function signal(i: number, seed: number): number {
   return Math.sin(i / 500 + seed) + 0.2 * noise;
 }
 
-function singleChannel(): number {
-  const values = Float64Array.from({ length: CHANNEL_READINGS }, (_, i) => 28 + signal(i, 1));
+function singleChannel(values: Float64Array): number {
   const detector = new ChannelDetector(DEFAULT_CHANNEL_OPTIONS);
   for (let i = 0; i < 100_000; i++) detector.update(values[i], i * 1000); // JIT warm-up
   const started = process.hrtime.bigint();
@@ -54,8 +55,13 @@ function frameLatency(): { p50Us: number; p99Us: number; p999Us: number; framesP
   return { p50Us: at(0.5), p99Us: at(0.99), p999Us: at(0.999), framesPerSecond: Math.round(FRAMES / seconds) };
 }
 
-const readingsPerSecond = singleChannel();
-console.log(`ChannelDetector.update: ${Math.round(readingsPerSecond).toLocaleString('en-US')} readings/s (single channel, one core)`);
+const values = Float64Array.from({ length: CHANNEL_READINGS }, (_, i) => 28 + signal(i, 1));
+const runs = Array.from({ length: CHANNEL_RUNS }, () => singleChannel(values)).sort((a, b) => a - b);
+const perSecond = (n: number): string => Math.round(n).toLocaleString('en-US');
+console.log(
+  `ChannelDetector.update: median ${perSecond(runs[CHANNEL_RUNS >> 1])} readings/s over ${CHANNEL_RUNS} runs ` +
+    `(min ${perSecond(runs[0])}, max ${perSecond(runs[CHANNEL_RUNS - 1])}; single channel, one core)`,
+);
 const frames = frameLatency();
 console.log(
   `StreamingAnomalyEngine.detect, 5-channel frames: ${frames.framesPerSecond.toLocaleString('en-US')} frames/s, ` +

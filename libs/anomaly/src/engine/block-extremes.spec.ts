@@ -21,4 +21,14 @@ describe('BlockExtremes', () => {
     extremes.push(-5);
     expect([copy.min(), copy.max(), copy.coverage]).toEqual([extremes.min(), extremes.max(), extremes.coverage]);
   });
+
+  it('restores from a JSON snapshot taken right after a block closed', () => {
+    const extremes = new BlockExtremes(2, 2);
+    [5, 6, 7, 8].forEach((v) => extremes.push(v)); // open block empty: its extremes are ±Infinity
+    const copy = new BlockExtremes(2, 2);
+    copy.restore(JSON.parse(JSON.stringify(extremes.snapshot())));
+    expect([copy.min(), copy.max()]).toEqual([5, 8]);
+    copy.push(6.5);
+    expect([copy.min(), copy.max()]).toEqual([5, 8]);
+  });
 });

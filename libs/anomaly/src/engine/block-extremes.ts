@@ -1,7 +1,8 @@
 /**
- * Minimum and maximum over roughly the last `blocks * blockSize` readings in O(blocks) time and
- * 2 * blocks numbers of memory: readings are folded into fixed-size blocks and the oldest block is
- * dropped as a new one starts, so the horizon slides in steps of one block.
+ * Minimum and maximum over roughly the last `blocks * blockSize` readings with 2 * blocks numbers of
+ * memory: readings are folded into fixed-size blocks and the oldest block is dropped as a new one
+ * starts, so the horizon slides in steps of one block. The extremes of the closed blocks are
+ * recomputed only when a block closes (O(blocks) once per block), so each reading costs O(1).
  */
 export interface BlockExtremesState {
   mins: number[];
@@ -21,6 +22,8 @@ export class BlockExtremes {
   private inBlock = 0;
   private blockMin = Infinity;
   private blockMax = -Infinity;
+  private closedMin = Infinity;
+  private closedMax = -Infinity;
 
   constructor(
     private readonly blocks: number,
@@ -46,18 +49,15 @@ export class BlockExtremes {
     this.inBlock = 0;
     this.blockMin = Infinity;
     this.blockMax = -Infinity;
+    this.summariseClosedBlocks();
   }
 
   min(): number {
-    let min = this.blockMin;
-    for (let i = 0; i < this.filledBlocks; i++) if (this.mins[i] < min) min = this.mins[i];
-    return min;
+    return this.blockMin < this.closedMin ? this.blockMin : this.closedMin;
   }
 
   max(): number {
-    let max = this.blockMax;
-    for (let i = 0; i < this.filledBlocks; i++) if (this.maxs[i] > max) max = this.maxs[i];
-    return max;
+    return this.blockMax > this.closedMax ? this.blockMax : this.closedMax;
   }
 
   snapshot(): BlockExtremesState {
@@ -73,12 +73,26 @@ export class BlockExtremes {
   }
 
   restore(state: BlockExtremesState): void {
+    if (state.mins.length !== this.blocks || state.maxs.length !== this.blocks) throw new Error('envelope block count mismatch');
     this.mins.set(state.mins);
     this.maxs.set(state.maxs);
     this.next = state.next;
     this.filledBlocks = state.filledBlocks;
     this.inBlock = state.inBlock;
-    this.blockMin = state.blockMin;
-    this.blockMax = state.blockMax;
+    // An empty open block holds ±Infinity, which JSON turns into null.
+    this.blockMin = this.inBlock > 0 ? state.blockMin : Infinity;
+    this.blockMax = this.inBlock > 0 ? state.blockMax : -Infinity;
+    this.summariseClosedBlocks();
+  }
+
+  private summariseClosedBlocks(): void {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < this.filledBlocks; i++) {
+      if (this.mins[i] < min) min = this.mins[i];
+      if (this.maxs[i] > max) max = this.maxs[i];
+    }
+    this.closedMin = min;
+    this.closedMax = max;
   }
 }

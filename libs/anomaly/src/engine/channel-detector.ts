@@ -1,4 +1,5 @@
 import { BlockExtremes, type BlockExtremesState } from './block-extremes';
+import { DistributionShift, type DistributionShiftOptions, type DistributionShiftState } from './distribution-shift';
 import { ContextNovelty, type ContextNoveltyOptions, type ContextNoveltyState } from './context-novelty';
 import { SortedWindow, type SortedWindowState } from './sorted-window';
 
@@ -25,8 +26,11 @@ export interface ChannelDetectorOptions {
   breachAtHalfScore: number;
   /** Lowest score of an envelope breach: anything never seen over the horizon is at least this odd. */
   breachScoreFloor: number;
-  /** Highest score inside the envelope, reached when novelty and deviation both peak. */
-  withinEnvelopeCeiling: number;
+  /**
+   * Inside the envelope the score is sqrt(novelty * deviation), of which only this share counts
+   * while the value distribution is steady; a distribution change lifts it to the full value.
+   */
+  steadyDistributionShare: number;
   /** Stuck score = (n^2 / (n^2 + s^2))^2 after n unchanged readings; 0.5 at ~1.55 s. */
   stuckReadingsScale: number;
   /** A score at/above this fires an alarm and (re)starts the refractory period. */
@@ -38,6 +42,7 @@ export interface ChannelDetectorOptions {
   /** A gap longer than this many typical sampling intervals breaks the sequence context. */
   gapIntervals: number;
   context: ContextNoveltyOptions;
+  distribution: DistributionShiftOptions;
 }
 
 /**
@@ -57,6 +62,8 @@ export interface ChannelScore {
   rateOfChange: number;
   /** Share of the reading's sequence contexts never seen before. */
   novelty: number;
+  /** Recent value distribution against the long-run one (relative entropy), mapped to [0,1). */
+  distribution: number;
   /** Unchanged for unusually long on a channel that normally moves. */
   stuck: number;
   /** Strength of a breach of the long-horizon min/max envelope; 0 inside it. */
@@ -93,6 +100,7 @@ export interface ChannelDetectorState {
   short: SortedWindowState;
   envelope: BlockExtremesState;
   context: ContextNoveltyState;
+  distribution: DistributionShiftState;
 }
 
 const MAD_TO_SIGMA = 1.4826;
@@ -101,10 +109,14 @@ const MAD_TO_SIGMA = 1.4826;
  * Online single-channel scorer, learned from the stream alone with fixed memory and O(window) work
  * per reading. Two questions decide the score:
  *  - Is the reading outside everything seen over a long horizon (envelope breach)? Then it scores
- *    at least `breachScoreFloor`, more for large breaches or unseen sequences.
+ *    at least `breachScoreFloor`, more for large breaches, unseen sequences or a changed value
+ *    distribution.
  *  - Otherwise, is it both in an unseen sequence (contextual novelty, CAD OSE style) and far from
  *    the recent robust baseline (spike, level shift/drift or rate of change)? Requiring both keeps
- *    noisy-but-normal channels quiet. Stuck (flat-lined) readings score on their own.
+ *    noisy-but-normal channels quiet; and unless the recent value distribution has also changed
+ *    (relative entropy), only `steadyDistributionShare` of that counts, so isolated oddities in a
+ *    channel behaving as usual stay below the alarm level. Stuck (flat-lined) readings score on
+ *    their own.
  * After an alarm the score is damped for `refractoryReadings`, so one event raises one alert.
  */
 export class ChannelDetector {
@@ -112,6 +124,7 @@ export class ChannelDetector {
   private readonly short: SortedWindow;
   private readonly envelope: BlockExtremes;
   private readonly context: ContextNovelty;
+  private readonly distribution: DistributionShift;
   private readonly result: ChannelScore = {
     score: 0,
     rawScore: 0,
@@ -119,6 +132,7 @@ export class ChannelDetector {
     levelShift: 0,
     rateOfChange: 0,
     novelty: 0,
+    distribution: 0,
     stuck: 0,
     breach: 0,
     evidence: 'none',
@@ -147,6 +161,7 @@ export class ChannelDetector {
     this.short = new SortedWindow(options.shortWindow);
     this.envelope = new BlockExtremes(options.envelopeBlocks, options.envelopeBlockSize);
     this.context = new ContextNovelty(options.context);
+    this.distribution = new DistributionShift(options.context.levels, options.distribution);
     this.sinceAlarm = options.refractoryReadings;
   }
 
@@ -170,6 +185,7 @@ export class ChannelDetector {
     r.levelShift = halfAt((Math.abs(shortMedian - median) / scale) * Math.sqrt(o.shortWindow / 2), 2 * o.deviationAtHalfScore);
     r.rateOfChange = this.typicalStep > 0 ? halfAt(Math.abs(step) / (2 * this.typicalStep), o.deviationAtHalfScore) : 0;
     r.novelty = this.context.update(value);
+    r.distribution = this.distribution.update(this.context.level);
     this.unchangedFor = !first && step === 0 ? this.unchangedFor + 1 : 0;
     r.unchangedFor = this.unchangedFor;
     // Only a channel that normally moves can be stuck; a constant channel is just constant.
@@ -211,6 +227,7 @@ export class ChannelDetector {
       short: this.short.snapshot(),
       envelope: this.envelope.snapshot(),
       context: this.context.snapshot(),
+      distribution: this.distribution.snapshot(),
     };
   }
 
@@ -226,6 +243,7 @@ export class ChannelDetector {
     this.short.restore(state.short);
     this.envelope.restore(state.envelope);
     this.context.restore(state.context);
+    this.distribution.restore(state.distribution);
   }
 
   /**
@@ -262,11 +280,15 @@ export class ChannelDetector {
     const deviationScore = Math.max(r.spike, r.levelShift, r.rateOfChange);
     const statistical =
       r.breach > 0
-        ? o.breachScoreFloor + (1 - o.breachScoreFloor) * Math.max(r.breach, r.novelty)
-        : o.withinEnvelopeCeiling * Math.sqrt(r.novelty * deviationScore);
+        ? o.breachScoreFloor + (1 - o.breachScoreFloor) * Math.max(r.breach, r.novelty, r.distribution)
+        : Math.sqrt(r.novelty * deviationScore) * (o.steadyDistributionShare + (1 - o.steadyDistributionShare) * r.distribution);
     r.rawScore = Math.max(statistical, r.stuck);
     r.agreeing =
-      (r.breach > 0 ? 1 : 0) + (r.novelty >= 0.5 ? 1 : 0) + (deviationScore >= 0.5 ? 1 : 0) + (r.stuck >= 0.5 ? 1 : 0);
+      (r.breach > 0 ? 1 : 0) +
+      (r.novelty >= 0.5 ? 1 : 0) +
+      (deviationScore >= 0.5 ? 1 : 0) +
+      (r.distribution >= 0.5 ? 1 : 0) +
+      (r.stuck >= 0.5 ? 1 : 0);
     r.evidence = this.dominantEvidence(statistical, deviationScore);
   }
 

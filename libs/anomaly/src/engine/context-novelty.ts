@@ -44,6 +44,7 @@ export class ContextNovelty {
   /** Readings since the sequence was last broken; bounds the usable context order. */
   private sequenceLength = 0;
   private liveInsertions = 0;
+  private latestLevel = 0;
 
   constructor(private readonly options: ContextNoveltyOptions) {
     this.levelBits = Math.log2(options.levels);
@@ -64,6 +65,7 @@ export class ContextNovelty {
       this.widenRange(value);
     }
     const level = this.quantise(value);
+    this.latestLevel = level;
     const available = Math.min(this.sequenceLength, this.options.orders);
     let unseen = 0;
     for (let order = 1; order <= available; order++) {
@@ -81,6 +83,11 @@ export class ContextNovelty {
     this.seenReadings++;
     this.sequenceLength++;
     return available === 0 ? 0 : unseen / available;
+  }
+
+  /** Quantisation level of the latest reading (DistributionShift histograms these). */
+  get level(): number {
+    return this.latestLevel;
   }
 
   /** Forget the recent sequence (e.g. after a gap in the stream); learned contexts are kept. */

@@ -47,8 +47,12 @@ export interface Detector {
   detect(frame: FrameInput): Detection;
   /** State of one instance, for the store; undefined when the engine has never seen it. */
   snapshot(instanceId: string): EngineSnapshot | undefined;
-  /** Resume an instance from a snapshot taken by the same engine version. */
-  restore(instanceId: string, snapshot: EngineSnapshot): void;
+  /**
+   * Resume an instance from a snapshot taken by the same engine version. A snapshot the engine
+   * cannot use (another version, other window sizes) is dropped and the instance starts fresh, so
+   * an upgrade costs warm-up time, never a frame. Returns whether the state was resumed.
+   */
+  restore(instanceId: string, snapshot: EngineSnapshot): boolean;
   /** Drop an instance's state (the service bounds how many instances it keeps in memory). */
   forget(instanceId: string): void;
 }

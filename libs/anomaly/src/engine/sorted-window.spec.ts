@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { SortedWindow } from './sorted-window';
 
 /** Reference median / MAD by sorting, for comparison. */
@@ -22,6 +23,23 @@ describe('SortedWindow', () => {
     });
     expect(window.recent(0)).toBe(2);
     expect(window.recent(6)).toBe(7);
+  });
+
+  it('agrees with sorting on the MAD about any centre, ties and duplicates included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: -25, max: 25 }),
+        (values, capacity, center) => {
+          const window = new SortedWindow(capacity);
+          values.forEach((v) => window.push(v));
+          const recent = values.slice(-capacity);
+          const deviations = recent.map((x) => Math.abs(x - center)).sort((a, b) => a - b);
+          expect(window.medianAbsoluteDeviation(center)).toBe(deviations[recent.length >> 1]);
+        },
+      ),
+    );
   });
 
   it('restores from a snapshot', () => {

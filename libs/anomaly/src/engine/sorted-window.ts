@@ -1,6 +1,6 @@
 /**
  * The last `capacity` values of a stream, kept both in arrival order (ring) and sorted, so the median
- * is O(1) and the MAD O(capacity/2) per reading with no allocation. Insert/remove shift at most
+ * is O(1) and the MAD O(log capacity) per reading with no allocation. Insert/remove shift at most
  * `capacity` doubles, which for the small windows used here is cheaper than any tree.
  */
 export interface SortedWindowState {
@@ -46,27 +46,29 @@ export class SortedWindow {
     return n % 2 === 1 ? this.sorted[mid] : 0.5 * (this.sorted[mid - 1] + this.sorted[mid]);
   }
 
-  /** Median absolute deviation from `center`: a merge walk outwards from where `center` sits. */
+  /**
+   * Median absolute deviation from `center` (upper median for even sizes). The deviations of the
+   * values below `center` and of those at/above it form two ascending sequences, so this is the
+   * k-th smallest of two sorted sequences: a binary search over how many come from below, O(log n).
+   */
   medianAbsoluteDeviation(center: number): number {
     const n = this.count;
     if (n === 0) return 0;
     const sorted = this.sorted;
-    let right = lowerBound(sorted, n, center);
-    let left = right - 1;
-    const target = n >> 1; // k-th smallest deviation, 0-based (upper median for even n)
-    let deviation = 0;
-    for (let k = 0; k <= target; k++) {
-      const leftDeviation = left >= 0 ? center - sorted[left] : Infinity;
-      const rightDeviation = right < n ? sorted[right] - center : Infinity;
-      if (leftDeviation <= rightDeviation) {
-        deviation = leftDeviation;
-        left--;
-      } else {
-        deviation = rightDeviation;
-        right++;
-      }
+    const split = lowerBound(sorted, n, center); // sorted[0, split) < center <= sorted[split, n)
+    const take = (n >> 1) + 1; // the smallest `take` deviations end with the one we want
+    // below(i) = center - sorted[split - 1 - i]; above(j) = sorted[split + j] - center.
+    let lo = Math.max(0, take - (n - split));
+    let hi = Math.min(take, split);
+    while (lo < hi) {
+      const fromBelow = (lo + hi) >> 1;
+      if (center - sorted[split - 1 - fromBelow] < sorted[split + take - fromBelow - 1] - center) lo = fromBelow + 1;
+      else hi = fromBelow;
     }
-    return deviation;
+    const fromAbove = take - lo;
+    const largestBelow = lo > 0 ? center - sorted[split - lo] : 0;
+    const largestAbove = fromAbove > 0 ? sorted[split + fromAbove - 1] - center : 0;
+    return largestBelow > largestAbove ? largestBelow : largestAbove;
   }
 
   snapshot(): SortedWindowState {

@@ -1,6 +1,6 @@
 import type { Detection, FrameInput } from './detector';
-import { DEFAULT_ALERT_THRESHOLD } from './options';
-import { StreamingAnomalyEngine } from './streaming-engine';
+import { DEFAULT_ALERT_THRESHOLD, DEFAULT_CHANNEL_OPTIONS } from './options';
+import { ENGINE_SNAPSHOT_VERSION, StreamingAnomalyEngine } from './streaming-engine';
 
 /** Seeded PRNG so every synthetic stream is identical on every run. */
 function mulberry32(seed: number): () => number {
@@ -157,6 +157,34 @@ describe('StreamingAnomalyEngine state', () => {
     expect(actual).toEqual(expected);
     expect(anomalousIndices(expected).length).toBeGreaterThan(0);
     expect(new StreamingAnomalyEngine().snapshot('rover-1')).toBeUndefined();
+  });
+
+  it('starts an instance fresh from a snapshot of another engine version instead of failing', () => {
+    const original = new StreamingAnomalyEngine();
+    frames.slice(0, 800).forEach((f) => original.detect(f));
+    const snapshot = JSON.parse(JSON.stringify(original.snapshot('rover-1')));
+    const upgraded = new StreamingAnomalyEngine();
+    expect(upgraded.restore('rover-1', { ...snapshot, version: ENGINE_SNAPSHOT_VERSION - 1 })).toBe(false);
+    expect(upgraded.snapshot('rover-1')).toBeUndefined();
+    expect(upgraded.detect(frames[800]).reasoning).toMatch(/still learning .* \(0\/300 readings\)/);
+    // Same version, but window sizes of another configuration: unusable as well.
+    const resized = new StreamingAnomalyEngine({ channel: { ...DEFAULT_CHANNEL_OPTIONS, envelopeBlocks: 16 } });
+    expect(resized.restore('rover-1', snapshot)).toBe(false);
+    expect(resized.instanceIds()).toEqual([]);
+    expect(new StreamingAnomalyEngine().restore('rover-1', snapshot)).toBe(true);
+  });
+
+  it('forgets an instance completely: no snapshot, and its next frame is learned from scratch', () => {
+    const engine = new StreamingAnomalyEngine();
+    frames.slice(0, 600).forEach((f) => engine.detect(f));
+    engine.detect({ ...frames[0], instanceId: 'rover-2' });
+    engine.forget('rover-1');
+    expect(engine.instanceIds()).toEqual(['rover-2']);
+    expect(engine.snapshot('rover-1')).toBeUndefined();
+    expect(engine.snapshot('rover-2')).toBeDefined();
+    const again = engine.detect(frames[600]);
+    expect(again.reasoning).toMatch(/still learning .* \(0\/300 readings\)/);
+    expect(again.confidence).toBeLessThan(0.05);
   });
 
   it('is deterministic: the same input gives the same output', () => {

@@ -4,8 +4,11 @@ import { crossChannelFindings, fmt, type ChannelReading, type CrossChannelFindin
 import type { AnomalyType, Detection, Detector, EngineSnapshot, FrameInput } from './detector';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options';
 
-/** Bumped whenever the snapshot layout or its meaning changes. */
-export const ENGINE_SNAPSHOT_VERSION = 1;
+/**
+ * Bumped whenever the snapshot layout or its meaning changes; older snapshots are dropped on restore
+ * (the instance warms up again). 2: relative-entropy state per channel, 48 envelope blocks.
+ */
+export const ENGINE_SNAPSHOT_VERSION = 2;
 
 interface ChannelState {
   kind: ChannelKind;
@@ -78,16 +81,21 @@ export class StreamingAnomalyEngine implements Detector {
     return snapshot as unknown as EngineSnapshot;
   }
 
-  restore(instanceId: string, snapshot: EngineSnapshot): void {
-    const state = snapshot as unknown as InstanceSnapshot;
-    if (state.version !== ENGINE_SNAPSHOT_VERSION) {
-      throw new Error(`Unsupported engine snapshot version ${String(state.version)}`);
-    }
-    const instance: InstanceState = { frames: state.frames, channels: new Map() };
-    for (const [name, channelState] of Object.entries(state.channels)) {
-      this.channelFor(instance, name).detector.restore(channelState);
+  restore(instanceId: string, snapshot: EngineSnapshot): boolean {
+    const state = snapshot as unknown as Partial<InstanceSnapshot>;
+    this.instances.delete(instanceId);
+    if (state.version !== ENGINE_SNAPSHOT_VERSION || typeof state.channels !== 'object' || state.channels === null) return false;
+    const instance: InstanceState = { frames: state.frames ?? 0, channels: new Map() };
+    try {
+      for (const [name, channelState] of Object.entries(state.channels)) {
+        this.channelFor(instance, name).detector.restore(channelState);
+      }
+    } catch {
+      // Same version but shaped for other options (window sizes): unusable, start fresh.
+      return false;
     }
     this.instances.set(instanceId, instance);
+    return true;
   }
 
   /** Instances currently tracked (the service bounds and evicts them). */
@@ -219,6 +227,7 @@ function explainChannel(v: ChannelVerdict): string {
   const also: string[] = [];
   if (s.rateOfChange >= 0.5 && s.evidence !== 'rate_of_change') also.push('rate of change also unusual');
   if (s.novelty >= 0.5 && s.evidence !== 'novelty') also.push('sequence not seen before');
+  if (s.distribution >= 0.5) also.push('recent values are spread unlike usual');
   const tail = also.length > 0 ? `; ${also.join('; ')}.` : '.';
   switch (s.evidence) {
     case 'stuck':
