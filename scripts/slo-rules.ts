@@ -53,7 +53,8 @@ export function renderSloRules(file: SloFile): string {
     const windows = [...RATIO_WINDOWS, file.period];
     const rules: object[] = windows.map((window) => ({
       record: errorRatio(window),
-      expr: `(${slo.bad.replaceAll('[WINDOW]', `[${window}]`)})\n/\n(${slo.total.replaceAll('[WINDOW]', `[${window}]`)})`,
+      // `or vector(0)`: with no bad events at all the selector is empty, and the ratio must read 0, not vanish.
+      expr: `((${slo.bad.replaceAll('[WINDOW]', `[${window}]`)}) or vector(0))\n/\n(${slo.total.replaceAll('[WINDOW]', `[${window}]`)})`,
       labels,
     }));
     rules.push(

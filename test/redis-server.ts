@@ -46,12 +46,17 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server did not listen on ${port} within 10 s`);
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * `durableDir`: run with the append-only file fsynced on every write, kept in that directory, so
+ * what Redis acknowledged survives kill() — for tests that check nothing acknowledged is lost.
+ */
+export async function startRedisServer(options: { durableDir?: string } = {}): Promise<RedisServer> {
   const binary = redisServerBinary();
   const port = await freePort();
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+    const persistence = options.durableDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.durableDir] : ['--appendonly', 'no'];
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'yes'], {
       stdio: 'ignore',
     });
     await waitForPort(port, child);

@@ -16,7 +16,7 @@ interface Running {
 function launch(env: Record<string, string>): Running {
   const child = spawn(process.execPath, ['--require', './scripts/register-ts.js', 'apps/api/src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -23,7 +23,7 @@ describe('status, probes and API docs (HTTP)', () => {
   it('serves liveness, readiness and the full health report', async () => {
     expect((await t.http().get('/health/live').expect(200)).body.status).toBe('ok');
     const ready = await t.http().get('/health/ready').expect(200);
-    expect(Object.keys(ready.body.details).sort()).toEqual(['event_loop', 'memory_heap', 'store']);
+    expect(Object.keys(ready.body.details).sort()).toEqual(['event_loop', 'memory_heap', 'reliability', 'store']);
     const full = await t.http().get('/health').expect(200);
     expect(full.body.details).toHaveProperty('memory_rss');
   });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@astra/config';
+import { AnomalyMetrics, anomalyMetricProviders } from './anomaly-metrics';
 import { ANOMALY_MEMORY, DETECTOR, DetectionService, POLICY_ENGINE } from './detection.service';
 import { DEFAULT_ALERT_THRESHOLD, StreamingAnomalyEngine } from './engine';
 import { FeedbackLedger } from './feedback/feedback-ledger';
@@ -23,6 +24,8 @@ const PHASE_POLICY = Symbol('PHASE_POLICY');
     { provide: POLICY_ENGINE, inject: [PHASE_POLICY], useFactory: (policy: PhasePolicy) => new PolicyEngine(policy, DEFAULT_ALERT_THRESHOLD) },
     { provide: ANOMALY_MEMORY, inject: [PHASE_POLICY], useFactory: (policy: PhasePolicy) => new AnomalyMemory(policy.memory) },
     { provide: FEEDBACK_LEDGER, inject: [PHASE_POLICY], useFactory: (policy: PhasePolicy) => new FeedbackLedger(policy.feedback.step, policy.feedback.max_multiplier) },
+    ...anomalyMetricProviders,
+    AnomalyMetrics,
     MissionPhaseService,
     FeedbackService,
     DetectionService,

@@ -1,6 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import { APP_CONFIG, AppConfig } from '@astra/config';
+import { withSpan } from '@astra/observability';
+import { FAULT_INJECTOR, FaultInjector } from '@astra/reliability';
 import { MissionPhase, SeverityLevel, STORE, Store } from '@astra/storage';
+import { AnomalyMetrics } from './anomaly-metrics';
 import { AnomalyType, Detector, FrameInput } from './engine/detector';
 import { AnomalyMemory } from './memory/anomaly-memory';
 import { FeedbackService } from './feedback/feedback.service';
@@ -57,17 +61,27 @@ export class DetectionService implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly phases: MissionPhaseService,
     private readonly feedback: FeedbackService,
+    private readonly metrics: AnomalyMetrics,
+    /** Chaos target `detector` (absent when the reliability module is not loaded). */
+    @Optional() @Inject(FAULT_INJECTOR) private readonly faults?: FaultInjector,
   ) {}
 
-  /** Assesses frames in order; frames of one call see each other's effect on the engine. */
-  async assess(frames: readonly FrameInput[]): Promise<FrameAssessment[]> {
-    const instanceIds = [...new Set(frames.map((frame) => frame.instanceId))];
-    await Promise.all(instanceIds.map((id) => this.ensureLoaded(id)));
-    const phases = new Map<string, MissionPhase>();
-    for (const id of instanceIds) phases.set(id, (await this.phases.current(id)).phase);
-    const assessments = frames.map((frame) => this.assessOne(frame, phases.get(frame.instanceId)!));
-    await this.snapshotDue(instanceIds);
-    return assessments;
+  /**
+   * Assesses frames in order; frames of one call see each other's effect on the engine. One span per
+   * call, not per frame (a 10 000-frame batch would make 10 000 spans); see describeDetection.
+   */
+  assess(frames: readonly FrameInput[]): Promise<FrameAssessment[]> {
+    return withSpan('anomaly.detect', { 'astra.frame_count': frames.length }, async (span) => {
+      await this.faults?.inject('detector');
+      const instanceIds = [...new Set(frames.map((frame) => frame.instanceId))];
+      await Promise.all(instanceIds.map((id) => this.ensureLoaded(id)));
+      const phases = new Map<string, MissionPhase>();
+      for (const id of instanceIds) phases.set(id, (await this.phases.current(id)).phase);
+      const assessments = frames.map((frame) => this.assessOne(frame, phases.get(frame.instanceId)!));
+      await this.snapshotDue(instanceIds);
+      if (span.isRecording()) describeDetection(span, frames, assessments);
+      return assessments;
+    });
   }
 
   /** Before the store closes (StorageModule closes it on shutdown). */
@@ -76,6 +90,7 @@ export class DetectionService implements BeforeApplicationShutdown {
   }
 
   private assessOne(frame: FrameInput, phase: MissionPhase): FrameAssessment {
+    const started = performance.now();
     const detection = this.engine.detect(frame);
     this.loaded.set(frame.instanceId, (this.loaded.get(frame.instanceId) ?? 0) + 1);
     const leadChannel = detection.triggeredChannels[0];
@@ -91,8 +106,9 @@ export class DetectionService implements BeforeApplicationShutdown {
           at: frame.timestamp,
         })
       : 0;
+    if (isAnomaly) this.metrics.anomalyDetected(severityLevel, detection.anomalyType, recurrenceCount > 1, this.memory.approxSizeBytes);
     const decision = this.policy.decide(detection, phase, isAnomaly, recurrenceCount);
-    return {
+    const assessment: FrameAssessment = {
       is_anomaly: isAnomaly,
       anomaly_score: detection.anomalyScore,
       anomaly_type: isAnomaly ? detection.anomalyType : 'normal',
@@ -105,6 +121,8 @@ export class DetectionService implements BeforeApplicationShutdown {
       triggered_channels: detection.triggeredChannels,
       ...decision,
     };
+    this.metrics.frameAssessed((performance.now() - started) / 1000);
+    return assessment;
   }
 
   private ensureLoaded(instanceId: string): Promise<void> {
@@ -127,7 +145,15 @@ export class DetectionService implements BeforeApplicationShutdown {
       this.logger.warn(`engine state of ${instanceId} not loaded (${error.message}); starting fresh`);
       return undefined;
     });
-    if (snapshot) this.engine.restore(instanceId, snapshot);
+    if (snapshot && !this.engine.restore(instanceId, snapshot)) {
+      // Another engine version's (or shape's) state: the instance warms up again; no frame is lost.
+      this.logger.log({
+        msg: 'stored engine state not usable by this engine version; instance starts fresh',
+        category: 'application',
+        event: 'engine_state_discarded',
+        instance_id: instanceId,
+      });
+    }
     this.loaded.set(instanceId, 0);
     await this.evictBeyondCapacity();
   }
@@ -157,4 +183,17 @@ export class DetectionService implements BeforeApplicationShutdown {
       this.logger.warn(`engine state of ${instanceId} not saved: ${(error as Error).message}`);
     }
   }
+}
+
+/** Span attributes: counts for any call; for a single frame also its channel count, score and severity. */
+function describeDetection(span: Span, frames: readonly FrameInput[], assessments: readonly FrameAssessment[]): void {
+  span.setAttribute('astra.anomaly_count', assessments.filter((assessment) => assessment.is_anomaly).length);
+  if (frames.length !== 1) return;
+  const [assessment] = assessments;
+  span.setAttributes({
+    'astra.channel_count': Object.keys(frames[0].channels).length,
+    'astra.anomaly_score': assessment.anomaly_score,
+    'astra.severity_level': assessment.severity_level,
+    'astra.anomaly_type': assessment.anomaly_type,
+  });
 }

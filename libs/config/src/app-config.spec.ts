@@ -13,6 +13,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('parses the security limits', () => {
+    const config = loadConfig({ RATE_LIMIT_MAX: '0', CORS_ORIGINS: 'https://ops.example.org, http://localhost:3000', MAX_HEADER_SIZE: '8kb' });
+    expect(config.rateLimitMax).toBe(0);
+    expect(config.corsOrigins).toEqual(['https://ops.example.org', 'http://localhost:3000']);
+    expect(config.maxHeaderBytes).toBe(8 * 1024);
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+  });
+
   it('parses sizes and numbers', () => {
     const config = loadConfig({ PORT: '9001', BODY_LIMIT: '256kb', MAX_BATCH: '50', REDIS_URL: 'redis://127.0.0.1:6390' });
     expect(config.port).toBe(9001);
@@ -29,6 +37,9 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging', /NODE_ENV must be one of development, test, production/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['REDIS_URL', 'http://x', /REDIS_URL must start with redis:\/\//],
+    ['CORS_ORIGINS', 'ops.example.org', /CORS_ORIGINS must be comma-separated origins/],
+    ['MAX_JSON_DEPTH', '2', /MAX_JSON_DEPTH must be between 4 and 1000/],
+    ['HEADERS_TIMEOUT_MS', '40000', /HEADERS_TIMEOUT_MS must be between 100 and 30000/],
   ])('rejects a bad %s naming the variable', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(message);

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { APP_CONFIG, AppConfig } from '@astra/config';
+import { FallbackMode } from '@astra/reliability';
 import { STORE, Store } from '@astra/storage';
 
 /** How long the store may take to answer a readiness ping. */
@@ -52,5 +53,20 @@ export class EventLoopHealthIndicator implements OnModuleDestroy {
   onModuleDestroy(): void {
     clearInterval(this.reset);
     this.histogram.disable();
+  }
+}
+
+/** Fallback mode and breakers: ready unless in safe mode (the journal is full and writes are refused). */
+@Injectable()
+export class ReliabilityHealthIndicator {
+  constructor(
+    private readonly fallback: FallbackMode,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  check() {
+    const report = this.fallback.report();
+    const session = this.indicators.check('reliability');
+    return report.mode === 'safe' ? session.down({ ...report }) : session.up({ ...report });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ErrorMetrics, errorMetricProviders } from './error-metrics';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { strictValidationPipe } from './validation';
 
@@ -8,6 +9,8 @@ import { strictValidationPipe } from './validation';
   providers: [
     { provide: APP_PIPE, useFactory: strictValidationPipe },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    ...errorMetricProviders,
+    ErrorMetrics,
   ],
 })
 export class HttpEdgeModule {}

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { ErrorMetrics } from './error-metrics';
 
 export interface ErrorBody {
   statusCode: number;
@@ -27,11 +28,16 @@ export function toErrorBody(exception: unknown): ErrorBody {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  constructor(private readonly errors: ErrorMetrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const body = toErrorBody(exception);
+    this.errors.count(body.statusCode, http.getRequest<Request>());
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error({ msg: `unhandled ${error.name}: ${error.message}`, category: 'error', event: 'unhandled_exception', err: error });
     }
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);

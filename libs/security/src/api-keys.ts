@@ -36,6 +36,11 @@ export function parseApiKeys(raw: string | undefined): ApiKeyEntry[] {
   });
 }
 
+/** The id part of a well-formed key (not secret, safe to log), or undefined for anything else. */
+export function keyIdOf(presented: string): string | undefined {
+  return KEY_FORMAT.exec(presented)?.[1];
+}
+
 /** The entry a presented key matches, compared in constant time; undefined for anything else. */
 export function verifyApiKey(presented: string, entries: readonly ApiKeyEntry[]): ApiKeyEntry | undefined {
   const match = KEY_FORMAT.exec(presented);

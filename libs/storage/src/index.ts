@@ -1,6 +1,6 @@
 export { MemoryStore, RetentionLimits } from './memory-store';
 export { RedisOperationRunner, RedisStore } from './redis-store';
-export { REDIS_OPERATION_RUNNER, StorageModule } from './storage.module';
+export { REDIS_OPERATION_RUNNER, REDIS_STORE_DECORATOR, RedisStoreDecorator, StorageModule } from './storage.module';
 export {
   AnomalyQuery,
   IngestWrite,

@@ -21,3 +21,16 @@ describe('RedisStore failures', () => {
     await store.close();
   });
 });
+
+describe('RedisStore writes', () => {
+  it('applies a write once: a retried or replayed write with the same first frame adds nothing', async () => {
+    const prefix = `once-${randomUUID()}:`;
+    const store = new RedisStore(new Redis(url!), CONTRACT_LIMITS, prefix);
+    const frame = { frame_id: randomUUID(), instance_id: 'r', timestamp: '2026-01-01T00:00:00.000Z', received_at: '2026-01-01T00:00:00.000Z', channels: { voltage: 1 } };
+    const write = { frames: [frame], anomalies: [] };
+    await store.writeIngest(write);
+    await store.writeIngest(write);
+    expect(await store.recentFrames('r', 10)).toEqual([frame]);
+    await store.close();
+  });
+});

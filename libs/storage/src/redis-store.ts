@@ -16,38 +16,71 @@ const runDirectly: RedisOperationRunner = async (operation, work) => {
   }
 };
 
+/** How long a write's marker is kept: covers retries, and a journal replay interrupted by a crash. */
+const WRITE_MARKER_TTL_SECONDS = 3600;
+
+/**
+ * KEYS[1] the write's marker, ARGV[1] its TTL, then each command as <argument count> <name> <arguments...>.
+ * A Lua script runs atomically, like MULTI/EXEC, and can skip a write whose marker already exists.
+ */
+const APPLY_ONCE_LUA = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local i = 2
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  redis.call(unpack(ARGV, i + 1, i + n))
+  i = i + n + 1
+end
+return 1
+`;
+
+type ApplyOnceRedis = Redis & { applyOnce(marker: string, ttlSeconds: number, ...commands: (string | number)[]): Promise<number> };
+
+/** Frame and anomaly ids are UUIDs, so the first one names the write. */
+function writeId({ frames, anomalies }: IngestWrite): string {
+  return frames[0]?.frame_id ?? anomalies[0].anomaly_id;
+}
+
 /**
  * Layout (prefix default `astra:`): `frames:{instance}` stream of frame JSON (capped), `latest` hash
  * instance → frame JSON, `anomaly:{id}` JSON with a TTL, `anomalies` and `anomalies:{instance}` sorted
- * sets of ids by reading time, `phases` hash, `detector:{instance}` engine snapshot.
+ * sets of ids by reading time, `phases` hash, `detector:{instance}` engine snapshot, `write:{first frame id}` marker of an applied write (1 h).
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
+  private readonly redis: ApplyOnceRedis;
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly limits: RetentionLimits,
     private readonly prefix = 'astra:',
     private readonly run: RedisOperationRunner = runDirectly,
-  ) {}
+  ) {
+    if (!('applyOnce' in redis)) redis.defineCommand('applyOnce', { numberOfKeys: 1, lua: APPLY_ONCE_LUA });
+    this.redis = redis as ApplyOnceRedis;
+  }
 
-  async writeIngest({ frames, anomalies }: IngestWrite): Promise<void> {
+  /**
+   * Applied at most once per write: a retried or replayed write (same first frame id) is a no-op while
+   * its marker lives, so an attempt that timed out after Redis applied it cannot duplicate frames.
+   */
+  async writeIngest(write: IngestWrite): Promise<void> {
+    const { frames, anomalies } = write;
     if (frames.length === 0 && anomalies.length === 0) return;
-    await this.run('writeIngest', async () => {
-      const tx = this.redis.multi();
-      const latest = new Map<string, StoredFrame>();
-      for (const frame of frames) {
-        tx.xadd(this.key(`frames:${frame.instance_id}`), 'MAXLEN', '~', this.limits.frameRetentionPerInstance, '*', 'f', JSON.stringify(frame));
-        latest.set(frame.instance_id, frame);
-      }
-      for (const [instanceId, frame] of latest) tx.hset(this.key('latest'), instanceId, JSON.stringify(frame));
-      for (const anomaly of anomalies) {
-        const at = Date.parse(anomaly.timestamp);
-        tx.set(this.key(`anomaly:${anomaly.anomaly_id}`), JSON.stringify(anomaly), 'EX', this.limits.anomalyRetentionSeconds);
-        tx.zadd(this.key('anomalies'), at, anomaly.anomaly_id);
-        tx.zadd(this.key(`anomalies:${anomaly.instance_id}`), at, anomaly.anomaly_id);
-      }
-      await this.exec(tx);
-    });
+    const commands: (string | number)[][] = [];
+    const latest = new Map<string, StoredFrame>();
+    for (const frame of frames) {
+      commands.push(['XADD', this.key(`frames:${frame.instance_id}`), 'MAXLEN', '~', this.limits.frameRetentionPerInstance, '*', 'f', JSON.stringify(frame)]);
+      latest.set(frame.instance_id, frame);
+    }
+    for (const [instanceId, frame] of latest) commands.push(['HSET', this.key('latest'), instanceId, JSON.stringify(frame)]);
+    for (const anomaly of anomalies) {
+      const at = Date.parse(anomaly.timestamp);
+      commands.push(['SET', this.key(`anomaly:${anomaly.anomaly_id}`), JSON.stringify(anomaly), 'EX', this.limits.anomalyRetentionSeconds]);
+      commands.push(['ZADD', this.key('anomalies'), at, anomaly.anomaly_id]);
+      commands.push(['ZADD', this.key(`anomalies:${anomaly.instance_id}`), at, anomaly.anomaly_id]);
+    }
+    const args = commands.flatMap((command) => [command.length, ...command]);
+    await this.run('writeIngest', () => this.redis.applyOnce(this.key(`write:${writeId(write)}`), WRITE_MARKER_TTL_SECONDS, ...args));
     if (anomalies.length > 0) await this.trimAnomalies();
   }
 
@@ -143,6 +176,15 @@ export class RedisStore implements Store {
     await this.run('ping', () => this.redis.ping());
   }
 
+  /** ioredis reconnects on its own until its retry strategy gives up ('end'); then this starts it again. */
+  get connectionStatus(): string {
+    return this.redis.status;
+  }
+
+  async reconnect(): Promise<void> {
+    if (this.redis.status === 'end' || this.redis.status === 'wait') await this.redis.connect();
+  }
+
   async close(): Promise<void> {
     if (this.redis.status === 'end') return;
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -150,13 +192,5 @@ export class RedisStore implements Store {
 
   private key(name: string): string {
     return this.prefix + name;
-  }
-
-  /** MULTI/EXEC reports per-command errors in its result instead of rejecting. */
-  private async exec(tx: ReturnType<Redis['multi']>): Promise<void> {
-    const results = await tx.exec();
-    if (results === null) throw new Error('Redis transaction aborted');
-    const failure = results.find(([error]) => error);
-    if (failure) throw failure[0];
   }
 }

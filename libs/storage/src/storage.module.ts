@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@astra/config';
+import { traceMethods } from '@astra/observability';
 import { MemoryStore } from './memory-store';
 import { RedisOperationRunner, RedisStore } from './redis-store';
 import { Store, STORE } from './store';
@@ -8,9 +9,21 @@ import { Store, STORE } from './store';
 /** Optional provider: how each Redis operation is run (the reliability module guards them). */
 export const REDIS_OPERATION_RUNNER = Symbol('REDIS_OPERATION_RUNNER');
 
-const CONNECT_TIMEOUT_MS = 2000;
+/** Optional provider: wraps the Redis store before it is injected (the reliability module adds its write journal). */
+export const REDIS_STORE_DECORATOR = Symbol('REDIS_STORE_DECORATOR');
+export interface RedisStoreDecorator {
+  decorate(store: RedisStore): Store | Promise<Store>;
+}
 
-async function createStore(config: AppConfig, runner?: RedisOperationRunner): Promise<Store> {
+const CONNECT_TIMEOUT_MS = 2000;
+/**
+ * While Redis is away the client reconnects on its own, backing off up to 1 s, for about 20 s;
+ * then it stops ('end') and the recovery orchestrator reconnects it (see docs/reliability.md).
+ */
+const RECONNECT_ATTEMPTS = 25;
+const reconnectDelay = (attempt: number) => (attempt > RECONNECT_ATTEMPTS ? null : Math.min(50 * 2 ** (attempt - 1), 1000));
+
+async function createStore(config: AppConfig, runner?: RedisOperationRunner, decorator?: RedisStoreDecorator): Promise<Store> {
   if (!config.redisUrl) return new MemoryStore(config);
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -18,11 +31,13 @@ async function createStore(config: AppConfig, runner?: RedisOperationRunner): Pr
     // Fail fast while disconnected: callers decide what to do instead of queueing without bound.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    retryStrategy: reconnectDelay,
   });
   const logger = new Logger('StorageModule');
   redis.on('error', (error: Error) => logger.debug(`redis: ${error.message}`));
   await redis.connect().catch((error: Error) => logger.warn(`Redis not reachable at start (${error.message}); retrying in the background`));
-  return new RedisStore(redis, config, config.redisKeyPrefix, runner);
+  const store = new RedisStore(redis, config, config.redisKeyPrefix, runner);
+  return decorator ? decorator.decorate(store) : store;
 }
 
 class StoreCloser implements OnApplicationShutdown {
@@ -43,8 +58,12 @@ export class StorageModule {
       providers: [
         {
           provide: STORE,
-          inject: [APP_CONFIG, { token: REDIS_OPERATION_RUNNER, optional: true }],
-          useFactory: (config: AppConfig, runner?: RedisOperationRunner) => createStore(config, runner),
+          inject: [APP_CONFIG, { token: REDIS_OPERATION_RUNNER, optional: true }, { token: REDIS_STORE_DECORATOR, optional: true }],
+          // A span around every Store call (guards and ioredis command spans nest inside it).
+          useFactory: async (config: AppConfig, runner?: RedisOperationRunner, decorator?: RedisStoreDecorator) => {
+            const store = await createStore(config, runner, decorator);
+            return traceMethods(store, 'store', { 'db.system': store.kind });
+          },
         },
         StoreCloser,
       ],

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SeverityLevel, STORE, Store, StoredAnomaly } from '@astra/storage';
 import { AnomalyResponseDto } from './dto/anomaly-response.dto';
@@ -33,7 +34,8 @@ export class HistoryController {
   @ApiOkResponse({ type: AnomalyResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown or expired anomaly id' })
   async one(@Param('id') id: string): Promise<StoredAnomaly> {
-    const anomaly = id.length <= 64 ? await this.store.getAnomaly(id) : undefined;
+    // Anomaly ids are UUIDs we issued; nothing else is worth a store lookup (or reaches a store key).
+    const anomaly = isUUID(id, '4') ? await this.store.getAnomaly(id) : undefined;
     if (!anomaly) throw new NotFoundException(`anomaly ${id.slice(0, 64)} not found`);
     return anomaly;
   }

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { StoredFrame } from '@astra/storage';
 import { BatchSizePipe } from './batch-size.pipe';
 import { AnomalyResponseDto, BatchResponseDto } from './dto/anomaly-response.dto';
 import { BatchQueryDto, InstanceQueryDto } from './dto/query.dto';
 import { TelemetryBatchDto, TelemetryFrameDto } from './dto/telemetry-frame.dto';
+import { FrameOutcomeInterceptor } from './frame-outcome.interceptor';
 import { DEFAULT_INSTANCE_ID, TelemetryService } from './telemetry.service';
 
 @ApiTags('telemetry')
@@ -17,6 +18,7 @@ export class TelemetryController {
   constructor(private readonly telemetry: TelemetryService) {}
 
   @Post()
+  @UseInterceptors(FrameOutcomeInterceptor)
   @HttpCode(200)
   @ApiOperation({ summary: 'Ingest one frame and get its anomaly assessment' })
   @ApiOkResponse({ type: AnomalyResponseDto })
@@ -26,6 +28,7 @@ export class TelemetryController {
   }
 
   @Post('batch')
+  @UseInterceptors(FrameOutcomeInterceptor)
   @HttpCode(200)
   @ApiOperation({ summary: 'Ingest up to MAX_BATCH frames, processed in order' })
   @ApiOkResponse({ type: BatchResponseDto })

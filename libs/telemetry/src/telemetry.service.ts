@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Span } from 'nestjs-otel';
 import { DetectionService, FrameInput } from '@astra/anomaly';
+import { DomainEvents } from '@astra/observability';
+import { AlertNotifier } from '@astra/reliability';
 import { STORE, Store, StoredAnomaly, StoredFrame } from '@astra/storage';
 import { AnomalyResponseDto } from './dto/anomaly-response.dto';
 import { TelemetryFrameDto } from './dto/telemetry-frame.dto';
@@ -11,11 +14,15 @@ export const DEFAULT_INSTANCE_ID = 'default';
 /** Ingestion: frames in, assessed in order, stored together, answered. */
 @Injectable()
 export class TelemetryService {
+  private readonly logger = new Logger(TelemetryService.name);
+
   constructor(
     private readonly detection: DetectionService,
     @Inject(STORE) private readonly store: Store,
+    private readonly alerts: AlertNotifier,
   ) {}
 
+  @Span('telemetry.ingest', (frames: readonly TelemetryFrameDto[]) => ({ attributes: { 'astra.frame_count': frames.length } }))
   async ingest(frames: readonly TelemetryFrameDto[], receivedAt = Date.now()): Promise<AnomalyResponseDto[]> {
     const inputs = frames.map((frame) => toFrameInput(frame, receivedAt));
     const assessments = await this.detection.assess(inputs);
@@ -38,6 +45,9 @@ export class TelemetryService {
       return response;
     });
     await this.store.writeIngest({ frames: stored, anomalies });
+    for (const anomaly of anomalies) this.logger.log(DomainEvents.anomalyDetected(anomalyFields(anomaly as StoredAnomaly & AnomalyResponseDto)));
+    // Queued only: the webhook never slows ingestion down.
+    this.alerts.notify(anomalies);
     return responses;
   }
 
@@ -57,5 +67,16 @@ function toFrameInput(frame: TelemetryFrameDto, receivedAt: number): FrameInput 
     instanceId: frame.instance_id ?? DEFAULT_INSTANCE_ID,
     timestamp: frame.timestamp === undefined ? receivedAt : parseTimestamp(frame.timestamp)!,
     channels,
+  };
+}
+
+function anomalyFields(anomaly: StoredAnomaly & AnomalyResponseDto) {
+  return {
+    instance_id: anomaly.instance_id,
+    anomaly_id: anomaly.anomaly_id,
+    anomaly_type: anomaly.anomaly_type,
+    severity_level: anomaly.severity_level,
+    anomaly_score: anomaly.anomaly_score,
+    recommended_action: anomaly.recommended_action,
   };
 }

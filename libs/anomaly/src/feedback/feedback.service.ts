@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { STORE, Store, StoredAnomaly } from '@astra/storage';
+import { AnomalyMetrics } from '../anomaly-metrics';
 import { FalsePositiveAnalytics, FeedbackLabel, FeedbackLedger } from './feedback-ledger';
 
 export const FEEDBACK_LEDGER = Symbol('FEEDBACK_LEDGER');
@@ -24,6 +25,7 @@ export class FeedbackService {
   constructor(
     @Inject(STORE) private readonly store: Store,
     @Inject(FEEDBACK_LEDGER) private readonly ledger: FeedbackLedger,
+    private readonly metrics: AnomalyMetrics,
   ) {}
 
   async submit(anomalyId: string, label: FeedbackLabel, notes?: string): Promise<FeedbackReceipt> {
@@ -34,6 +36,7 @@ export class FeedbackService {
     await this.store.updateAnomaly(labelled);
     const subject = labelledSubject(anomaly);
     this.ledger.record(subject, label, previous ?? undefined);
+    this.metrics.feedbackRecorded(label, anomaly.anomaly_type, this.ledger.accuracy());
     return {
       anomaly_id: anomalyId,
       label,

@@ -79,10 +79,14 @@ export class AnomalyMemory {
       capacity: this.policy.max_events,
       hits: this.hits,
       misses: this.misses,
-      approx_size_bytes: this.size * BYTES_PER_EVENT,
+      approx_size_bytes: this.approxSizeBytes,
       by_severity: bySeverity,
       top_recurring: signatures.slice(0, topN),
     };
+  }
+
+  get approxSizeBytes(): number {
+    return this.size * BYTES_PER_EVENT;
   }
 
   get eventCount(): number {

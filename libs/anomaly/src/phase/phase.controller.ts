@@ -17,7 +17,7 @@ export class PhaseController {
   @Get()
   @ApiOperation({ summary: 'Mission phase of one instance, or of every instance with a recorded phase' })
   async get(@Query() query: PhaseQueryDto): Promise<PhaseView | { instances: PhaseView[] }> {
-    if (query.instance_id) return view(await this.phases.current(query.instance_id));
+    if (query.instance_id) return view(await this.phases.peek(query.instance_id));
     return { instances: (await this.phases.all()).map(view) };
   }
 

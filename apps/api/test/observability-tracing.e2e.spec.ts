@@ -1,0 +1,112 @@
+import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { startTracing } from '../../../libs/observability/src/tracing/sdk';
+import { flushTracing, shutdownTracing } from '../../../libs/observability/src/tracing/tracing-state';
+import { freePort, LogCapture } from './observability-harness';
+
+/*
+ * The SDK starts before the app is required, as instrumentation.ts does in production. Jest's module
+ * registry bypasses Node's require hooks, so http/express/Nest are not patched in-process: the HTTP
+ * server span and W3C propagation are proven against the built service in observability-otlp.e2e.spec.ts.
+ * (ioredis commands too). Here: AstraGuard's own spans, their nesting, error status, and the log ↔ trace correlation.
+ */
+const exporter = new InMemorySpanExporter();
+startTracing({ serviceVersion: '0.0.0-test', exporter, env: { NODE_ENV: 'test' } });
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { loadConfig } = require('@astra/config') as typeof import('@astra/config');
+const { createApp } = require('../src/bootstrap') as typeof import('../src/bootstrap');
+const { nominalFrames } = require('./test-app') as typeof import('./test-app');
+
+async function start(env: Record<string, string>, logs: LogCapture): Promise<NestExpressApplication> {
+  const app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env }, '0.0.0-test'), { logDestination: logs });
+  await app.init();
+  return app;
+}
+
+const byName = (spans: ReadableSpan[], name: string) => spans.filter((span) => span.name === name);
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+afterAll(() => shutdownTracing());
+beforeEach(() => exporter.reset());
+
+describe('spans of an ingestion (Redis store)', () => {
+  const logs = new LogCapture();
+  let app: NestExpressApplication;
+  beforeAll(async () => (app = await start({ REDIS_URL: process.env.ASTRA_TEST_REDIS_URL!, REDIS_KEY_PREFIX: `trace-${process.pid}-${Date.now()}:` }, logs)));
+  afterAll(() => app.close());
+
+  it('nests detection and store spans under the ingestion span, with detection attributes', async () => {
+    await request(app.getHttpServer()).post('/api/v1/telemetry').send(nominalFrames('trace-rover', 1)[0]).expect(200);
+    await flushTracing();
+    const spans = exporter.getFinishedSpans();
+    const [ingest] = byName(spans, 'telemetry.ingest');
+    const [detect] = byName(spans, 'anomaly.detect');
+    const [write] = byName(spans, 'store.writeIngest');
+    expect(ingest.attributes['astra.frame_count']).toBe(1);
+    expect(parentOf(detect)).toBe(ingest.spanContext().spanId);
+    expect(parentOf(write)).toBe(ingest.spanContext().spanId);
+    expect(write.attributes['db.system']).toBe('redis');
+    expect(detect.attributes).toMatchObject({ 'astra.frame_count': 1, 'astra.channel_count': 5, 'astra.anomaly_count': 0, 'astra.severity_level': 'LOW', 'astra.anomaly_type': 'normal' });
+    expect(typeof detect.attributes['astra.anomaly_score']).toBe('number');
+    // The engine state is loaded from the store inside detection.
+    const load = byName(spans, 'store.loadDetectorState')[0];
+    expect(parentOf(load)).toBe(detect.spanContext().spanId);
+    expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1);
+  });
+
+  it('puts the trace id of the work into the log lines written during it', async () => {
+    const frames = nominalFrames('trace-log-rover', 300);
+    await request(app.getHttpServer()).post('/api/v1/telemetry/batch').send({ telemetry: frames }).expect(200);
+    exporter.reset();
+    const spike = { ...frames[0], timestamp: frames[0].timestamp + 300_000, voltage: 45 };
+    const answer = await request(app.getHttpServer()).post('/api/v1/telemetry').send(spike).expect(200);
+    await flushTracing();
+    const [ingest] = byName(exporter.getFinishedSpans(), 'telemetry.ingest');
+    const line = logs.find((entry) => entry.event === 'anomaly_detected' && entry.anomaly_id === answer.body.anomaly_id);
+    expect(line).toMatchObject({ trace_id: ingest.spanContext().traceId });
+    expect(line!.span_id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('records one detection span per batch, with the frame and anomaly counts', async () => {
+    await request(app.getHttpServer()).post('/api/v1/telemetry/batch').send({ telemetry: nominalFrames('trace-batch-rover', 40) }).expect(200);
+    await flushTracing();
+    const detections = byName(exporter.getFinishedSpans(), 'anomaly.detect');
+    expect(detections).toHaveLength(1);
+    expect(detections[0].attributes).toMatchObject({ 'astra.frame_count': 40, 'astra.anomaly_count': 0 });
+    expect(detections[0].attributes['astra.channel_count']).toBeUndefined();
+  });
+});
+
+describe('spans of failing work', () => {
+  it('end with error status and the exception recorded when the store is down', async () => {
+    const logs = new LogCapture();
+    const app = await start({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, logs);
+    try {
+      // Writes go to the journal while Redis is away; reads cannot, so a history query fails with 503.
+      await request(app.getHttpServer()).get('/api/v1/history/anomalies').expect(503);
+      await flushTracing();
+      const [query] = byName(exporter.getFinishedSpans(), 'store.queryAnomalies');
+      expect(query.status.code).toBe(2);
+      expect(query.events.some((event) => event.name === 'exception')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the tracing switch', () => {
+  it('stops recording spans while tracing is switched off', async () => {
+    const logs = new LogCapture();
+    const app = await start({ TRACING_ENABLED: 'false' }, logs);
+    try {
+      await request(app.getHttpServer()).post('/api/v1/telemetry').send(nominalFrames('trace-off-rover', 1)[0]).expect(200);
+      await flushTracing();
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+      const status = await request(app.getHttpServer()).get('/api/v1/status').expect(200);
+      expect(status.body.observability).toMatchObject({ tracing: false, tracing_available: true });
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import type { Server } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import { trace, TraceFlags } from '@opentelemetry/api';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { HttpMetrics } from '../metrics/http-metrics';
+import { ROOT_LOGGER } from '../logging/root-logger';
+import { ObservabilityState } from '../observability-state';
+import { isQuietPath } from '../quiet-paths';
+import { tracingActive } from '../tracing/tracing-state';
+import { requestIdFrom } from './request-id';
+import { routeLabel } from './route-label';
+
+/** Status recorded for a request whose client went away before the response was complete (nginx's convention). */
+const CLIENT_CLOSED = 499;
+
+/** What is known about a request from its arrival until its response closes; one small record per request. */
+interface Observation {
+  observer: RequestObserver;
+  started: number;
+  requestId: string;
+  quiet: boolean;
+  /** Whether metrics were on at arrival (the in-flight gauge must be decremented by whoever incremented it). */
+  metrics: boolean;
+  log?: Logger;
+  traceId?: string;
+  spanId?: string;
+  /** Instrumentation time spent at arrival, seconds. */
+  overhead: number;
+}
+
+const OBSERVATION = Symbol('observation');
+type ObservedResponse = Response & { [OBSERVATION]: Observation };
+type LoggedRequest = Request & { id?: string; log?: Logger };
+
+/** One shared listener (no closure per request): `this` is the response. */
+function onResponseClose(this: ObservedResponse): void {
+  const observation = this[OBSERVATION];
+  observation.observer.finish(this, observation);
+}
+
+function headerBytes(value: string | number | string[] | undefined): number {
+  const bytes = Number(value);
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+}
+
+/**
+ * The HTTP instrumentation around every request, mounted before body parsing so it sees everything:
+ * handled requests, guard rejections, bodies refused by the parser and unknown routes. At arrival it
+ * settles the request id (kept from `x-request-id` or generated, echoed back), the request logger and
+ * the trace ids; when the response closes it records the HTTP metrics and one access log line. The
+ * route label is Express's matched route template (`unmatched` when no route matched).
+ */
+@Injectable()
+export class RequestObserver {
+  constructor(
+    private readonly metrics: HttpMetrics,
+    private readonly state: ObservabilityState,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  readonly middleware = (req: LoggedRequest, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    req.id = requestId;
+    const observation: Observation = { observer: this, started, requestId, quiet: isQuietPath(req.url), metrics: this.state.metricsOn, overhead: 0 };
+    if (tracingActive() && !observation.quiet) {
+      const context = trace.getActiveSpan()?.spanContext();
+      if (context && context.traceFlags & TraceFlags.SAMPLED) {
+        observation.traceId = context.traceId;
+        observation.spanId = context.spanId;
+      }
+    }
+    // Logs switched off (silent): no per-request logger at all.
+    if (this.logger.level !== 'silent') req.log = observation.log = this.logger.child({ request_id: requestId });
+    if (observation.metrics) this.metrics.inFlight.inc();
+    (res as ObservedResponse)[OBSERVATION] = observation;
+    res.on('close', onResponseClose);
+    observation.overhead = (performance.now() - started) / 1000;
+    next();
+  };
+
+  /** Counts the open client sockets of the API server. */
+  watchConnections(server: Server): void {
+    server.on('connection', (socket) => {
+      this.metrics.connections.inc();
+      socket.once('close', () => this.metrics.connections.dec());
+    });
+  }
+
+  finish(res: Response, observation: Observation): void {
+    const closing = performance.now();
+    const req = res.req as LoggedRequest;
+    const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+    const route = routeLabel(req);
+    const seconds = (closing - observation.started) / 1000;
+    const requestBytes = headerBytes(req.headers['content-length']);
+    const responseBytes = headerBytes(res.getHeader('content-length'));
+    if (observation.metrics) {
+      this.metrics.inFlight.dec();
+      const exemplarTraceId = this.state.exemplarsWanted ? observation.traceId : undefined;
+      this.metrics.record({ method: req.method, route, status, seconds, requestBytes, responseBytes, traceId: exemplarTraceId }, Date.now());
+    }
+    if (observation.log && !observation.quiet) {
+      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      observation.log[level]({
+        msg: `${req.method} ${route} ${status}`,
+        category: 'access',
+        event: 'http_request',
+        method: req.method,
+        route,
+        status,
+        duration_ms: Math.round(seconds * 1e6) / 1000,
+        request_bytes: requestBytes,
+        response_bytes: responseBytes,
+        trace_id: observation.traceId,
+        span_id: observation.spanId,
+      });
+    }
+    if (observation.metrics) this.metrics.overhead.observe(observation.overhead + (performance.now() - closing) / 1000);
+  }
+}

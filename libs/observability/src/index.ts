@@ -1,0 +1,10 @@
+export { DomainEvents } from './logging/domain-events';
+export { LOG_CATEGORIES, LogCategory, LogEntry } from './logging/log-categories';
+export { ROOT_LOGGER } from './logging/root-logger';
+export { routeLabel } from './http/route-label';
+export { HTTP_DURATION_BUCKETS } from './metrics/http-metrics';
+export { applyObservability, ObservabilityModule, ObservabilityOptions } from './observability.module';
+export { ObservabilitySnapshot, ObservabilityState } from './observability-state';
+export { tracer, withSpan } from './tracing/with-span';
+export { tracingActive } from './tracing/tracing-state';
+export { traceMethods } from './tracing/traced-methods';

@@ -1,0 +1,45 @@
+import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
+import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import { AppConfig } from '@astra/config';
+
+/** Injection token of the process's root pino logger (nestjs-pino and the request observer log through it). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/**
+ * Field names whose values never reach a log line: at the top of a log entry, in its `headers` and in
+ * a request's or response's headers. Explicit paths, no wildcards: pino compiles them into direct
+ * property checks, where a wildcard would walk every key of every line.
+ */
+const SECRET_FIELDS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apiKey', 'api_key', 'token', 'password', 'secret'];
+const REDACT_PATHS = ['', 'headers.', 'req.headers.', 'res.headers.'].flatMap((prefix) => SECRET_FIELDS.map((field) => `${prefix}["${field}"]`.replace(/^\./, '').replace('.[', '[')));
+
+const NO_TRACE = {};
+
+/** trace_id / span_id of the span active where the line is logged, when it is being recorded. */
+function traceFields(): object {
+  const span = trace.getActiveSpan();
+  if (!span) return NO_TRACE;
+  const context = span.spanContext();
+  if (!isSpanContextValid(context) || !(context.traceFlags & TraceFlags.SAMPLED)) return NO_TRACE;
+  return { trace_id: context.traceId, span_id: context.spanId };
+}
+
+export function rootLoggerOptions(config: AppConfig): LoggerOptions {
+  return {
+    level: config.logLevel,
+    base: { service: config.serviceName, version: config.serviceVersion, environment: config.nodeEnv },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    mixin: traceFields,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: pino.stdSerializers.err },
+  };
+}
+
+/**
+ * One JSON object per line on stdout, written asynchronously (pino flushes it on exit), never
+ * pretty-printed. Tests pass their own destination to read the lines.
+ */
+export function createRootLogger(config: AppConfig, destination?: DestinationStream): Logger {
+  return pino(rootLoggerOptions(config), destination ?? pino.destination({ sync: false }));
+}

@@ -1,0 +1,101 @@
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { isQuietPath } from '../quiet-paths';
+import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
+import { samplerFromEnv, SwitchableSampler } from './sampler';
+import { tracingActive, tracingState } from './tracing-state';
+
+/*
+ * The OpenTelemetry SDK, started before Nest and the libraries it patches are loaded
+ * (apps/api/src/instrumentation.ts, via `node --require`). No Nest and no @astra imports here.
+ */
+
+type Env = Record<string, string | undefined>;
+
+export interface TracingOptions {
+  serviceVersion: string;
+  env?: Env;
+  /** Replaces the exporter OTEL_TRACES_EXPORTER names (tests pass an InMemorySpanExporter). */
+  exporter?: SpanExporter;
+}
+
+/** TRACING_ENABLED=false keeps the SDK out entirely: no patching, no cost. */
+export function tracingEnabledIn(env: Env): boolean {
+  const raw = env.TRACING_ENABLED?.trim().toLowerCase();
+  return raw !== 'false' && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
+}
+
+/** Where the OTLP exporter sends, resolved the way the exporter resolves it. */
+function otlpEndpoint(env: Env): string {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (traces) return traces;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318';
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+function jsonLineWriter(env: Env, serviceVersion: string): LineWriter {
+  const service = env.SERVICE_NAME?.trim() || 'astraguard';
+  const environment = env.NODE_ENV?.trim() || 'development';
+  return (line) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service, version: serviceVersion, environment, ...line })}\n`);
+}
+
+/** The span processor for OTEL_TRACES_EXPORTER (otlp by default, console, none → undefined). */
+function spanProcessor(env: Env, options: TracingOptions): SpanProcessor | undefined {
+  if (options.exporter) return new SimpleSpanProcessor(options.exporter);
+  const kind = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() || 'otlp';
+  if (kind === 'none') return undefined;
+  if (kind === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter());
+  const endpoint = otlpEndpoint(env);
+  return new BatchSpanProcessor(new ReportingSpanExporter(new OTLPTraceExporter(), endpoint, jsonLineWriter(env, options.serviceVersion)));
+}
+
+function instrumentations() {
+  return [
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isQuietPath(request.url) }),
+    // Express only names the server span after the matched route; Nest's spans cover the handler.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
+    new NestInstrumentation(),
+    // Command names only: arguments carry telemetry and keys.
+    new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
+  ];
+}
+
+/**
+ * Starts tracing unless TRACING_ENABLED=false or OTEL_TRACES_EXPORTER=none. Resource: service.name
+ * (OTEL_SERVICE_NAME, SERVICE_NAME or astraguard), service.version, deployment.environment (NODE_ENV),
+ * plus OTEL_RESOURCE_ATTRIBUTES. W3C trace context in and out. Returns whether the SDK runs.
+ */
+export function startTracing(options: TracingOptions): boolean {
+  const env = options.env ?? process.env;
+  const state = tracingState();
+  if (state.sdk) return true;
+  if (!tracingEnabledIn(env)) return false;
+  const processor = spanProcessor(env, options);
+  if (!processor) return false;
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || env.SERVICE_NAME?.trim() || 'astraguard',
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      'deployment.environment': env.NODE_ENV?.trim() || 'development',
+    }),
+    resourceDetectors: [envDetector],
+    sampler: new SwitchableSampler(samplerFromEnv(env), tracingActive),
+    spanProcessors: [processor],
+    // Traces only: metrics are Prometheus's (prom-client), logs are pino's.
+    metricReaders: [],
+    logRecordProcessors: [],
+    textMapPropagator: new W3CTraceContextPropagator(),
+    instrumentations: instrumentations(),
+  });
+  sdk.start();
+  Object.assign(state, { sdk, processor, active: true });
+  return true;
+}
