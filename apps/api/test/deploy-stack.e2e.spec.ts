@@ -125,7 +125,10 @@ describe('docker-compose.prod.yml', () => {
       }
     }
     const jobs = prometheusConfig.scrape_configs.map((job) => job.job_name).sort();
-    expect(jobs).toEqual(['astraguard-api', 'astraguard-api-metrics-port', 'jaeger', 'node-exporter', 'prometheus', 'redis-exporter']);
+    expect(jobs).toEqual(['astraguard-api', 'jaeger', 'node-exporter', 'prometheus', 'redis-exporter']);
+    // The api is scraped on its METRICS_PORT, the only port that serves /metrics once that is set.
+    const api = prometheusConfig.scrape_configs.find((job) => job.job_name === 'astraguard-api')!;
+    expect(api.static_configs[0].targets).toEqual([`api:${compose.services.api.environment?.METRICS_PORT}`]);
     const [alertmanager] = prometheusConfig.alerting.alertmanagers[0].static_configs[0].targets;
     expect(containerPorts(compose.services.alertmanager).has(Number(alertmanager.split(':')[1]))).toBe(true);
     // The rule files Prometheus loads are the ones mounted from deploy/prometheus/rules.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startPrometheus, PrometheusServer } from '../../../test/prometheus';
+import { freePort } from '../../../test/redis-server';
 import { startTestApp, TestApp } from './test-app';
 
 /**
@@ -33,11 +34,12 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string):
 describe('Prometheus scraping the service with the project config', () => {
   let service: TestApp;
   let prometheus: PrometheusServer;
+  let metricsUrl: string;
 
   beforeAll(async () => {
-    service = await startTestApp({ METRICS_TOKEN });
-    await service.app.listen(0, '127.0.0.1');
-    const { port } = service.app.getHttpServer().address() as { port: number };
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    service = await startTestApp({ METRICS_TOKEN, METRICS_PORT: String(port), HOST: '127.0.0.1' });
 
     const work = mkdtempSync(join(tmpdir(), 'scrape-'));
     writeFileSync(join(work, 'metrics_token'), METRICS_TOKEN);
@@ -48,7 +50,7 @@ describe('Prometheus scraping the service with the project config', () => {
       alerting?: unknown;
     };
     const api = config.scrape_configs.find((job) => job.job_name === 'astraguard-api')!;
-    expect(api.static_configs[0].targets).toEqual(['api:8000']);
+    expect(api.static_configs[0].targets).toEqual(['api:9464']);
     api.static_configs = [{ targets: [`127.0.0.1:${port}`] }];
     api.authorization!.credentials_file = join(work, 'metrics_token');
     config.scrape_configs = [api];
@@ -93,8 +95,9 @@ describe('Prometheus scraping the service with the project config', () => {
     expect(Number(budget.value[1])).toBe(1);
   }, 150_000);
 
-  it('is refused by the service without the scrape token', async () => {
-    await service.http().get('/metrics').expect(401);
-    await service.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+  it('is refused by the metrics port without the scrape token, and absent from the API port', async () => {
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    expect((await fetch(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
+    await service.http().get('/metrics').expect(404);
   });
 });
