@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MISSION_PHASES, MissionPhase } from '@astra/storage';
@@ -5,11 +6,13 @@ import { MISSION_PHASES, MissionPhase } from '@astra/storage';
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 export const INSTANCE_ID_RULE = '1–64 characters of A–Z a–z 0–9 . _ : -';
 
+/** Validation of the optional `instance_id` every vehicle-scoped request may carry. */
+export const IsOptionalInstanceId = () =>
+  applyDecorators(IsOptional(), IsString(), Matches(INSTANCE_ID_PATTERN, { message: `instance_id must be ${INSTANCE_ID_RULE}` }));
+
 export class PhaseChangeDto {
   @ApiPropertyOptional({ example: 'rover-7', default: 'default', description: INSTANCE_ID_RULE })
-  @IsOptional()
-  @IsString()
-  @Matches(INSTANCE_ID_PATTERN, { message: `instance_id must be ${INSTANCE_ID_RULE}` })
+  @IsOptionalInstanceId()
   instance_id?: string;
 
   @ApiProperty({ enum: MISSION_PHASES, example: 'PAYLOAD_OPS' })
@@ -30,8 +33,6 @@ export class PhaseChangeDto {
 
 export class PhaseQueryDto {
   @ApiPropertyOptional({ example: 'rover-7', description: `${INSTANCE_ID_RULE}; omit to list every instance` })
-  @IsOptional()
-  @IsString()
-  @Matches(INSTANCE_ID_PATTERN, { message: `instance_id must be ${INSTANCE_ID_RULE}` })
+  @IsOptionalInstanceId()
   instance_id?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { ANOMALY_TYPES, INSTANCE_ID_PATTERN, INSTANCE_ID_RULE } from '@astra/anomaly';
+import { IsIn, IsInt, IsOptional, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { ANOMALY_TYPES, INSTANCE_ID_RULE, IsOptionalInstanceId } from '@astra/anomaly';
 import { SEVERITY_LEVELS } from '@astra/storage';
 import { parseTimestamp } from './telemetry-validators';
 
@@ -32,9 +32,7 @@ class IsSeverityMin implements ValidatorConstraintInterface {
 
 export class InstanceQueryDto {
   @ApiPropertyOptional({ example: 'rover-7', default: 'default', description: INSTANCE_ID_RULE })
-  @IsOptional()
-  @IsString()
-  @Matches(INSTANCE_ID_PATTERN, { message: `instance_id must be ${INSTANCE_ID_RULE}` })
+  @IsOptionalInstanceId()
   instance_id?: string;
 }
 

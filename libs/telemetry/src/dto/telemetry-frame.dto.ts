@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { INSTANCE_ID_PATTERN, INSTANCE_ID_RULE } from '@astra/anomaly';
+import { ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { INSTANCE_ID_RULE, IsOptionalInstanceId } from '@astra/anomaly';
 import { HasAnyChannel, IsChannelMap, IsTimestamp, NAMED_CHANNELS } from './telemetry-validators';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -18,9 +18,7 @@ const describe = (name: keyof typeof NAMED_CHANNELS) => {
  */
 export class TelemetryFrameDto {
   @ApiPropertyOptional({ example: 'rover-7', default: 'default', description: INSTANCE_ID_RULE })
-  @IsOptional()
-  @IsString()
-  @Matches(INSTANCE_ID_PATTERN, { message: `instance_id must be ${INSTANCE_ID_RULE}` })
+  @IsOptionalInstanceId()
   instance_id?: string;
 
   @ApiPropertyOptional({
