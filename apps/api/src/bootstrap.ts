@@ -21,7 +21,9 @@ export async function createApp(config: AppConfig, observability: ObservabilityO
   });
   app.disable('x-powered-by');
   applyObservability(app);
-  app.use(helmet());
+  // The service speaks plain HTTP (TLS ends at the proxy): upgrading subresources to https would break
+  // Swagger UI whenever it is opened over http on anything but localhost.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // No CORS headers at all unless browser origins are configured.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key'] });
   app.use(app.get(BodyGate).handle);
@@ -32,6 +34,8 @@ export async function createApp(config: AppConfig, observability: ObservabilityO
       .setTitle('AstraGuard API')
       .setDescription('Telemetry ingestion and streaming anomaly detection for spacecraft and rover fleets.')
       .setVersion(config.serviceVersion)
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Needed once API_KEYS is configured' }, 'api-key')
+      .addSecurityRequirements('api-key')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -39,6 +39,22 @@ describe('status, probes and API docs (HTTP)', () => {
     const frame = doc.components.schemas.TelemetryFrameDto.properties;
     expect(frame.voltage.example).toBe(28.4);
     expect(frame.instance_id.example).toBe('rover-7');
+    expect(doc.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  });
+
+  it('offers "Try it out" examples that the API accepts as they are', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    for (const path of ['/api/v1/telemetry', '/api/v1/telemetry/batch']) {
+      const examples = Object.values(doc.paths[path].post.requestBody.content['application/json'].examples) as Array<{ value: object }>;
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) await t.http().post(path).send(example.value).expect(200);
+    }
+  });
+
+  it('lets Swagger UI load over plain HTTP (no upgrade of its assets to https)', async () => {
+    const res = await t.http().get('/docs/').expect(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 
   it('does not announce the framework', async () => {
