@@ -12,6 +12,8 @@ export interface ChannelKind {
   unit: string;
   min?: number;
   max?: number;
+  /** Fastest sustained change (per minute, smoothed over tens of readings) the physics allows. */
+  maxRatePerMinute?: number;
 }
 
 /**
@@ -19,14 +21,16 @@ export interface ChannelKind {
  * operating ranges (those are learned):
  * - voltage 22-36 V: the usual 28 V unregulated spacecraft bus (e.g. GEVS/ECSS-E-ST-20 style 22-36 V).
  * - current >= 0 A and <= 50 A: a negative bus current is a sensor fault; 50 A exceeds any rover bus.
- * - temperature -100..150 °C: beyond the survival range of avionics and rover components.
+ * - temperature -100..150 °C: beyond the survival range of avionics and rover components; and no
+ *   faster than 2 °C/min sustained: an avionics box's thermal mass keeps its load- and day-driven
+ *   changes well below that, so a faster climb is a runaway (or a failing sensor).
  * - gyro |rate| <= 20 °/s: beyond any commanded slew of a rover or small spacecraft.
  * - wheel_speed >= 0 (speed magnitude); cpu/memory 0-100 %; rates, latencies, counts >= 0.
  */
 export const DEFAULT_CHANNEL_KINDS: readonly ChannelKind[] = [
   { kind: 'voltage', pattern: /volt/, faultType: 'power_fault', unit: 'V', min: 22, max: 36 },
   { kind: 'current', pattern: /current|amp/, faultType: 'power_fault', unit: 'A', min: 0, max: 50 },
-  { kind: 'temperature', pattern: /temp/, faultType: 'thermal_fault', unit: '°C', min: -100, max: 150 },
+  { kind: 'temperature', pattern: /temp/, faultType: 'thermal_fault', unit: '°C', min: -100, max: 150, maxRatePerMinute: 2 },
   { kind: 'gyro', pattern: /gyro|angular_rate/, faultType: 'attitude_fault', unit: '°/s', min: -20, max: 20 },
   { kind: 'wheel_speed', pattern: /wheel/, faultType: 'mobility_fault', unit: 'rpm', min: 0 },
   { kind: 'cpu_usage', pattern: /cpu/, faultType: 'compute_fault', unit: '%', min: 0, max: 100 },

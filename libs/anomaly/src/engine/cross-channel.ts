@@ -19,6 +19,10 @@ export interface CrossChannelFinding {
   /** The channels whose relation broke, most telling first. */
   channels: string[];
   reasoning: string;
+  /** How bad, when the finding knows better than its score (a communication gap); else derived from the score. */
+  severity?: number;
+  /** A measured fact rather than a statistical inference: full confidence once it alarms. */
+  measured?: boolean;
 }
 
 /**
@@ -26,13 +30,12 @@ export interface CrossChannelFinding {
  * robust deviations in the incriminating directions; the score is 0.5 there and rises with the
  * weaker of the two deviations.
  *  - wheel slip: wheel speed up while motor current falls (the wheel spins free);
- *  - wheel stall: current up while the wheel (normally turning) is nearly stopped;
- *  - voltage sag: bus voltage down under a current surge (overload or failing source).
+ *  - wheel stall: current up while the wheel (normally turning) is nearly stopped.
+ * Relations whose normal slope must be learned (voltage sag under load) are in channel-relations.ts.
  */
 export function crossChannelFindings(readings: readonly ChannelReading[], minDeviation: number): CrossChannelFinding[] {
   const wheel = readings.find((r) => r.kind === 'wheel_speed');
   const current = readings.find((r) => r.kind === 'current');
-  const voltage = readings.find((r) => r.kind === 'voltage');
   const findings: CrossChannelFinding[] = [];
   const strength = (a: number, b: number, warmup: number): number =>
     warmup * (0.5 + 0.5 * halfAt(Math.min(Math.abs(a), Math.abs(b)) - minDeviation, minDeviation));
@@ -60,16 +63,6 @@ export function crossChannelFindings(readings: readonly ChannelReading[], minDev
           `(${fmt(current.deviation)} robust deviations above normal) while ${wheel.name} is ~0 (usually ${fmt(wheel.median)} ${wheel.unit}).`,
       });
     }
-  }
-  if (voltage && current && voltage.deviation <= -minDeviation && current.deviation >= minDeviation) {
-    findings.push({
-      score: strength(voltage.deviation, current.deviation, Math.min(voltage.warmup, current.warmup)),
-      faultType: 'power_fault',
-      channels: [voltage.name, current.name],
-      reasoning:
-        `Voltage sag under load: ${voltage.name} dropped to ${fmt(voltage.value)} ${voltage.unit} ` +
-        `while ${current.name} surged to ${fmt(current.value)} ${current.unit}.`,
-    });
   }
   return findings;
 }

@@ -27,7 +27,10 @@ export interface FrameInput {
 export interface Detection {
   /** Fused frame score in [0,1]. */
   anomalyScore: number;
-  /** Per-channel score in [0,1], one entry per input channel. */
+  /**
+   * Per-channel score in [0,1], one entry per input channel; plus, on the first frame after a
+   * communication gap, the pseudo-channel `link` (LINK_CHANNEL).
+   */
   channelScores: Record<string, number>;
   anomalyType: AnomalyType;
   /** How bad it is, in [0,1]; independent of how sure the engine is. */

@@ -3,4 +3,4 @@ export { ChannelDetector, type ChannelDetectorOptions, type ChannelDetectorState
 export { DEFAULT_CHANNEL_KINDS, classifyChannel, limitScore, type ChannelKind } from './channel-kinds';
 export { crossChannelFindings, type ChannelReading, type CrossChannelFinding } from './cross-channel';
 export { DEFAULT_ALERT_THRESHOLD, DEFAULT_CHANNEL_OPTIONS, DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options';
-export { ENGINE_SNAPSHOT_VERSION, StreamingAnomalyEngine } from './streaming-engine';
+export { ENGINE_SNAPSHOT_VERSION, LINK_CHANNEL, StreamingAnomalyEngine } from './streaming-engine';

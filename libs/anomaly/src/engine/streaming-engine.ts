@@ -1,29 +1,55 @@
-import { ChannelDetector, type ChannelDetectorOptions, type ChannelDetectorState, type ChannelScore } from './channel-detector';
+import { ChannelDetector, halfAt, type ChannelDetectorOptions, type ChannelDetectorState, type ChannelScore } from './channel-detector';
 import { classifyChannel, limitScore, type ChannelKind } from './channel-kinds';
+import { ChannelRelations, type ChannelRelationsState } from './channel-relations';
 import { crossChannelFindings, fmt, type ChannelReading, type CrossChannelFinding } from './cross-channel';
 import type { AnomalyType, Detection, Detector, EngineSnapshot, FrameInput } from './detector';
+import { EnvelopeDrift, type EnvelopeDriftState } from './envelope-drift';
+import { LinkMonitor, type LinkGap, type LinkMonitorState } from './link-monitor';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options';
+import { QuietPeriod } from './quiet-period';
+import { RateWatch, type RateWatchState } from './rate-watch';
 
 /**
  * Bumped whenever the snapshot layout or its meaning changes; older snapshots are dropped on restore
  * (the instance warms up again). 2: relative-entropy state per channel, 48 envelope blocks.
+ * 3: learned channel relations and the link cadence per instance; drift runs, rate watches and held
+ * alarms per channel.
  */
-export const ENGINE_SNAPSHOT_VERSION = 2;
+export const ENGINE_SNAPSHOT_VERSION = 3;
+
+/** Pseudo-channel of channelScores/triggeredChannels that carries a communication gap. */
+export const LINK_CHANNEL = 'link';
 
 interface ChannelState {
   kind: ChannelKind;
   detector: ChannelDetector;
+  /**
+   * The detector's last alarm was held by the engine (explained or insignificant). Its refractory
+   * period then does not mute the channel: the event was never reported.
+   */
+  lastAlarmHeld: boolean;
+  drift: EnvelopeDrift;
+  /** Smoothed rate of change, for kinds with a physical rate limit, and its alarms' quiet period. */
+  rate?: { watch: RateWatch; quiet: QuietPeriod };
 }
 
 interface InstanceState {
   frames: number;
   channels: Map<string, ChannelState>;
+  relations: ChannelRelations;
+  link: LinkMonitor;
 }
 
 interface InstanceSnapshot {
   version: number;
   frames: number;
   channels: Record<string, ChannelDetectorState>;
+  relations: ChannelRelationsState;
+  link: LinkMonitorState;
+  /** Channels whose last alarm was held (ChannelState.lastAlarmHeld). */
+  heldAlarms: string[];
+  rates: Record<string, RateWatchState & { sinceAlarm: number }>;
+  drifts: Record<string, EnvelopeDriftState>;
 }
 
 /** One channel's verdict on one frame, copied out of the detector's reused ChannelScore. */
@@ -32,11 +58,18 @@ interface ChannelVerdict extends ChannelReading {
   limit: number;
   faultType: AnomalyType;
   stat: Omit<ChannelScore, 'median' | 'deviation' | 'warmup'>;
+  /** Why the engine held the channel's statistical score below the bar, if it did. */
+  held?: 'explained' | 'wandering';
+  /** A run of small new extremes that, together, left the channel's earlier range: where the range ended. */
+  driftedFrom?: number;
 }
 
 /**
  * Multi-channel streaming engine: one ChannelDetector per (instance, channel), hard physical limits
- * per channel kind, and cross-channel physics checks, fused into one Detection per frame.
+ * and rate limits per channel kind, cross-channel physics checks, learned cause-and-effect relations
+ * between channels (a move its cause explains is not an anomaly; a sag beyond the learned load line
+ * is), holds on small new extremes of young histories (summed into drift runs), and the instance's
+ * frame cadence (a silence far beyond it is a communication fault), fused into one Detection per frame.
  */
 export class StreamingAnomalyEngine implements Detector {
   private readonly options: EngineOptions;
@@ -49,11 +82,24 @@ export class StreamingAnomalyEngine implements Detector {
   detect(frame: FrameInput): Detection {
     const instance = this.instanceFor(frame.instanceId);
     instance.frames++;
+    const gap = instance.link.observe(frame.timestamp);
     const verdicts: ChannelVerdict[] = [];
+    const findings: CrossChannelFinding[] = [];
     for (const [name, value] of Object.entries(frame.channels)) {
       const channel = this.channelFor(instance, name);
+      if (channel.rate) {
+        if (gap) channel.rate.watch.restart();
+        const finding = rateFinding(name, channel.kind, channel.rate.watch, value, instance.link.typicalIntervalMs);
+        if (finding) {
+          if (channel.rate.quiet.quiet) finding.score *= this.options.explainedScoreFactor;
+          findings.push(finding);
+        }
+        channel.rate.quiet.record(finding !== undefined);
+      }
       const s = channel.detector.update(value, frame.timestamp);
       const limit = limitScore(value, channel.kind);
+      const statistical = s.damped && channel.lastAlarmHeld ? s.rawScore : s.score;
+      channel.drift.tick();
       verdicts.push({
         name,
         kind: channel.kind.kind,
@@ -62,14 +108,85 @@ export class StreamingAnomalyEngine implements Detector {
         median: s.median,
         deviation: s.deviation,
         warmup: s.warmup,
-        score: Math.max(s.score, limit),
+        score: Math.max(statistical, limit),
         limit,
         faultType: channel.kind.faultType,
         stat: { ...s },
       });
     }
-    const findings = crossChannelFindings(verdicts, this.options.crossChannelMinDeviation);
-    return this.compose(verdicts, findings);
+    const relations = instance.relations.assess(verdicts);
+    for (const v of verdicts) {
+      this.holdUnconfirmed(v, relations.explained, instance.channels.get(v.name)!.drift, instance.link.typicalIntervalMs);
+      if (v.stat.rawScore >= this.options.channel.alarmLevel) instance.channels.get(v.name)!.lastAlarmHeld = v.held !== undefined;
+    }
+    findings.push(...crossChannelFindings(verdicts, this.options.crossChannelMinDeviation), ...relations.findings);
+    const channelScores: Record<string, number> = {};
+    for (const v of verdicts) channelScores[v.name] = v.score;
+    if (gap) {
+      const finding = this.gapFinding(gap);
+      findings.push(finding);
+      channelScores[LINK_CHANNEL] = finding.score;
+    }
+    return this.compose(verdicts, findings, channelScores);
+  }
+
+  /**
+   * A channel's statistical alarm (not a limit violation, not a stuck sensor) is held below the bar
+   * when a learned relation explains the move, or when its only evidence is a new extreme close to
+   * its recent median (a slowly wandering channel), unless such small extremes have together carried
+   * it well beyond its earlier range (EnvelopeDrift).
+   */
+  private holdUnconfirmed(v: ChannelVerdict, explained: ReadonlySet<string>, drift: EnvelopeDrift, intervalMs: number): void {
+    const o = this.options;
+    const s = v.stat;
+    if (v.limit > 0 || s.evidence === 'stuck') return;
+    if (explained.has(v.name)) {
+      if (v.score >= o.alertThreshold) this.hold(v, 'explained');
+      return;
+    }
+    // A new extreme: significant ones speak for themselves; small ones are held, unless together they
+    // drift, while the envelope spans less time than the environment's cycle (see wanderingHorizonMs).
+    if (s.breach === 0 || this.significantBreach(v) || !this.envelopeShorterThanCycle(drift.seen, intervalMs)) return;
+    const spans = drift.breach(v.value, s.envelopeLow, s.envelopeHigh, s.scale);
+    if (spans >= o.drift.driftSpans) {
+      v.driftedFrom = drift.from;
+      v.score = Math.max(v.score, 0.5 + 0.5 * halfAt(spans - o.drift.driftSpans, o.drift.driftSpans));
+      drift.restart(s.envelopeLow, s.envelopeHigh, s.scale);
+      return;
+    }
+    if (v.score >= o.alertThreshold) this.hold(v, 'wandering');
+  }
+
+  private hold(v: ChannelVerdict, why: 'explained' | 'wandering'): void {
+    v.held = why;
+    v.score *= this.options.explainedScoreFactor;
+  }
+
+  private envelopeShorterThanCycle(readings: number, intervalMs: number): boolean {
+    const c = this.options.channel;
+    return Math.min(readings, c.envelopeBlocks * c.envelopeBlockSize) * intervalMs < this.options.wanderingHorizonMs;
+  }
+
+  private significantBreach(v: ChannelVerdict): boolean {
+    const s = v.stat;
+    const margin = v.value > s.envelopeHigh ? v.value - s.envelopeHigh : s.envelopeLow - v.value;
+    return Math.abs(v.deviation) >= this.options.envelopeMinDeviation && margin >= this.options.envelopeMinMargin * s.scale;
+  }
+
+  /** 0.5 at `gapIntervals` learned intervals of silence, rising towards 1 for longer gaps. */
+  private gapFinding(gap: LinkGap): CrossChannelFinding {
+    const bar = this.options.link.gapIntervals;
+    return {
+      score: 0.5 + 0.5 * halfAt(gap.intervals - bar, bar),
+      faultType: 'communication_fault',
+      channels: [LINK_CHANNEL],
+      reasoning:
+        `No telemetry for ${formatSeconds(gap.silentMs)} (frames usually every ${formatSeconds(gap.typicalIntervalMs)}): ` +
+        'communication gap, link restored with this frame.',
+      // MEDIUM at the bar, HIGH from ~300 intervals: a lost link is worth an operator's attention, not safe mode.
+      severity: Math.min(0.8, 0.4 + 0.1 * Math.log10(gap.intervals)),
+      measured: true,
+    };
   }
 
   snapshot(instanceId: string): EngineSnapshot | undefined {
@@ -77,7 +194,16 @@ export class StreamingAnomalyEngine implements Detector {
     if (!instance) return undefined;
     const channels: Record<string, ChannelDetectorState> = {};
     for (const [name, channel] of instance.channels) channels[name] = channel.detector.snapshot();
-    const snapshot: InstanceSnapshot = { version: ENGINE_SNAPSHOT_VERSION, frames: instance.frames, channels };
+    const snapshot: InstanceSnapshot = {
+      version: ENGINE_SNAPSHOT_VERSION,
+      frames: instance.frames,
+      channels,
+      relations: instance.relations.snapshot(),
+      link: instance.link.snapshot(),
+      heldAlarms: [...instance.channels].filter(([, channel]) => channel.lastAlarmHeld).map(([name]) => name),
+      drifts: Object.fromEntries([...instance.channels].map(([name, channel]) => [name, channel.drift.snapshot()])),
+      rates: Object.fromEntries([...instance.channels].flatMap(([name, channel]) => (channel.rate ? [[name, { ...channel.rate.watch.snapshot(), sinceAlarm: channel.rate.quiet.state }]] : []))),
+    };
     return snapshot as unknown as EngineSnapshot;
   }
 
@@ -85,10 +211,22 @@ export class StreamingAnomalyEngine implements Detector {
     const state = snapshot as unknown as Partial<InstanceSnapshot>;
     this.instances.delete(instanceId);
     if (state.version !== ENGINE_SNAPSHOT_VERSION || typeof state.channels !== 'object' || state.channels === null) return false;
-    const instance: InstanceState = { frames: state.frames ?? 0, channels: new Map() };
+    const instance = this.newInstance(state.frames ?? 0);
     try {
       for (const [name, channelState] of Object.entries(state.channels)) {
         this.channelFor(instance, name).detector.restore(channelState);
+      }
+      instance.relations.restore(state.relations ?? {});
+      if (state.link) instance.link.restore(state.link);
+      for (const [name, drift] of Object.entries(state.drifts ?? {})) instance.channels.get(name)?.drift.restore(drift);
+      for (const [name, rate] of Object.entries(state.rates ?? {})) {
+        const watched = instance.channels.get(name)?.rate;
+        watched?.watch.restore(rate);
+        if (watched) watched.quiet.state = rate.sinceAlarm;
+      }
+      for (const name of state.heldAlarms ?? []) {
+        const channel = instance.channels.get(name);
+        if (channel) channel.lastAlarmHeld = true;
       }
     } catch {
       // Same version but shaped for other options (window sizes): unusable, start fresh.
@@ -110,28 +248,39 @@ export class StreamingAnomalyEngine implements Detector {
   private instanceFor(instanceId: string): InstanceState {
     let instance = this.instances.get(instanceId);
     if (!instance) {
-      instance = { frames: 0, channels: new Map() };
+      instance = this.newInstance(0);
       this.instances.set(instanceId, instance);
     }
     return instance;
   }
 
+  private newInstance(frames: number): InstanceState {
+    return {
+      frames,
+      channels: new Map(),
+      relations: new ChannelRelations(this.options.relation, this.options.relations),
+      link: new LinkMonitor(this.options.link),
+    };
+  }
+
   private channelFor(instance: InstanceState, name: string): ChannelState {
     let channel = instance.channels.get(name);
     if (!channel) {
+      const kind = classifyChannel(name, this.options.channelKinds);
       channel = {
-        kind: classifyChannel(name, this.options.channelKinds),
+        kind,
         detector: new ChannelDetector(this.options.channel),
+        lastAlarmHeld: false,
+        drift: new EnvelopeDrift(this.options.drift),
+        ...(kind.maxRatePerMinute !== undefined ? { rate: { watch: new RateWatch(this.options.rate), quiet: new QuietPeriod(this.options.channel.refractoryReadings) } } : {}),
       };
       instance.channels.set(name, channel);
     }
     return channel;
   }
 
-  private compose(verdicts: ChannelVerdict[], findings: CrossChannelFinding[]): Detection {
+  private compose(verdicts: ChannelVerdict[], findings: CrossChannelFinding[], channelScores: Record<string, number>): Detection {
     const threshold = this.options.alertThreshold;
-    const channelScores: Record<string, number> = {};
-    for (const v of verdicts) channelScores[v.name] = v.score;
     const topFinding = findings.reduce<CrossChannelFinding | undefined>((a, b) => (a && a.score >= b.score ? a : b), undefined);
     const ranked = [...verdicts].sort((a, b) => b.score - a.score);
     const top = ranked[0];
@@ -168,6 +317,36 @@ export class StreamingAnomalyEngine implements Detector {
   }
 }
 
+/**
+ * A channel changing faster, sustained, than its kind's physical rate limit (a temperature climbing
+ * faster than a box's thermal mass allows): like a limit violation, a measured fact.
+ */
+function rateFinding(name: string, kind: ChannelKind, rate: RateWatch, value: number, intervalMs: number): CrossChannelFinding | undefined {
+  const perReading = rate.update(value);
+  const max = kind.maxRatePerMinute;
+  if (max === undefined || !rate.settled || intervalMs <= 0) return undefined;
+  const perMinute = (perReading * 60_000) / intervalMs;
+  const ratio = Math.abs(perMinute) / max;
+  if (ratio <= 1) return undefined;
+  return {
+    score: 0.5 + 0.5 * halfAt(ratio - 1, 1),
+    faultType: kind.faultType,
+    channels: [name],
+    reasoning:
+      `${name} is ${perMinute > 0 ? 'rising' : 'falling'} at ${fmt(Math.abs(perMinute))} ${kind.unit}/min, faster than its physical limit of ` +
+      `${fmt(max)} ${kind.unit}/min${perMinute > 0 && kind.kind === 'temperature' ? ': possible thermal runaway' : ''}; treat as real until the sensor is verified.`,
+    severity: Math.min(0.8, 0.65 + 0.15 * (ratio - 1)),
+    measured: true,
+  };
+}
+
+/** Seconds with up to three significant digits, or minutes and seconds from a minute on. */
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${fmt(Number(seconds.toPrecision(3)))} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
 function faultTypeOf(v: ChannelVerdict): AnomalyType {
   if (v.limit === 0 && (v.stat.evidence === 'stuck' || isDropoutToZero(v))) return 'sensor_fault';
   return v.faultType;
@@ -181,7 +360,7 @@ function isDropoutToZero(v: ChannelVerdict): boolean {
 /** How bad, independent of certainty: size of the excursion, limit violations, channels involved. */
 function severityOf(anomalous: boolean, triggered: ChannelVerdict[], finding: CrossChannelFinding | undefined): number {
   if (!anomalous) return 0;
-  let worst = finding ? 0.6 + 0.4 * (finding.score - 0.5) * 2 : 0;
+  let worst = finding ? (finding.severity ?? 0.6 + 0.4 * (finding.score - 0.5) * 2) : 0;
   for (const v of triggered) {
     const excursion = Math.abs(v.deviation) / (Math.abs(v.deviation) + 10);
     const channelSeverity = v.limit > 0 ? 0.7 + 3 * (v.limit - 0.9) : Math.max(0.3 + 0.6 * excursion, 0.3 + 0.4 * v.stat.breach, 0.4 * v.stat.stuck);
@@ -205,13 +384,14 @@ function confidenceOf(
   if (verdicts.length === 0) return 0;
   const anomalous = anomalyScore >= threshold;
   const margin = anomalous ? (anomalyScore - threshold) / (1 - threshold) : (threshold - anomalyScore) / threshold;
-  const limitBreach = triggered.some((v) => v.limit > 0);
-  const warmup = limitBreach ? 1 : Math.min(...(anomalous && triggered.length > 0 ? triggered : verdicts).map((v) => v.warmup));
+  const certain = triggered.some((v) => v.limit > 0) || (anomalous && finding?.measured === true && finding.score >= threshold);
+  const warmup = certain ? 1 : Math.min(...(anomalous && triggered.length > 0 ? triggered : verdicts).map((v) => v.warmup));
   let agreement: number;
   if (!anomalous) agreement = 1;
-  else if (limitBreach) agreement = 1;
+  else if (certain) agreement = 1;
   else {
-    const views = Math.max(...triggered.map((v) => v.stat.agreeing)) + (finding && finding.score >= threshold ? 1 : 0);
+    const channelViews = triggered.length > 0 ? Math.max(...triggered.map((v) => v.stat.agreeing)) : 0;
+    const views = channelViews + (finding && finding.score >= threshold ? 1 : 0);
     agreement = Math.min(1, 0.4 + 0.2 * views + 0.1 * (triggered.length - 1));
   }
   return Math.max(0, Math.min(1, warmup * (0.25 + 0.35 * Math.min(1, margin) + 0.4 * agreement)));
@@ -233,6 +413,9 @@ function explainChannel(v: ChannelVerdict): string {
     case 'stuck':
       return `${v.name} has not changed for ${s.unchangedFor} readings (stuck at ${fmt(v.value)}${unit}) although it normally varies: possible stuck or flat-lined sensor.`;
     case 'envelope':
+      if (v.driftedFrom !== undefined) {
+        return `${value} has drifted ${fmt(Math.abs(v.value - v.driftedFrom))}${unit} ${v.value > v.driftedFrom ? 'above' : 'below'} its earlier range (which ended at ${fmt(v.driftedFrom)}${unit}) in steps too small to alarm on their own${tail}`;
+      }
       return `${value} is ${v.value > s.envelopeHigh ? 'above the highest' : 'below the lowest'} value seen recently (${fmt(v.value > s.envelopeHigh ? s.envelopeHigh : s.envelopeLow)}${unit}); ${fmt(Math.abs(v.deviation))} robust deviations ${direction} its median ${fmt(v.median)}${unit}${tail}`;
     case 'level_shift':
       return `${v.name} has shifted to a new level: ${value} vs recent median ${fmt(v.median)}${unit}${tail}`;
@@ -251,6 +434,10 @@ function explainNormal(verdicts: ChannelVerdict[], channel: ChannelDetectorOptio
     const seen = Math.round(Math.min(...learning.map((v) => v.warmup)) * channel.warmupReadings);
     return `No anomaly; still learning the baseline of ${learning.map((v) => v.name).join(', ')} (${seen}/${channel.warmupReadings} readings), only hard limits are fully trusted.`;
   }
+  const explained = verdicts.filter((v) => v.held === 'explained').map((v) => v.name);
+  if (explained.length > 0) return `No anomaly; ${explained.join(', ')} moved as the learned relations between the channels predict (e.g. a drive start or stop).`;
+  const wandering = verdicts.filter((v) => v.held === 'wandering').map((v) => v.name);
+  if (wandering.length > 0) return `No anomaly; ${wandering.join(', ')} reached a new extreme close to its recent median: slow wandering, below the bar.`;
   const recent = verdicts.filter((v) => v.stat.damped).map((v) => v.name);
   return recent.length > 0
     ? `No new anomaly; ${recent.join(', ')} alerted recently and is not re-alerted for the same event.`
