@@ -3,6 +3,7 @@ import request from 'supertest';
 import { loadConfig } from '@astra/config';
 import { generateApiKey, Role } from '@astra/security';
 import { createApp } from '../src/bootstrap';
+import { uniform } from '../../../test/seeded-random';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -18,20 +19,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   return { app, http: () => request(server), close: () => app.close() };
 }
 
-/** A deterministic PRNG so telemetry streams are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` nominal rover frames, one a second from `start`: small noise around stable values. */
 export function nominalFrames(instanceId: string, count: number, start = Date.UTC(2026, 10, 21), seed = 7) {
-  const random = mulberry32(seed);
+  const random = uniform(seed);
   const noise = (scale: number) => (random() - 0.5) * 2 * scale;
   return Array.from({ length: count }, (_, i) => ({
     instance_id: instanceId,

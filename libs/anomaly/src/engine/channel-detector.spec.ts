@@ -1,17 +1,6 @@
 import { ChannelDetector } from './channel-detector';
 import { DEFAULT_ALERT_THRESHOLD, DEFAULT_CHANNEL_OPTIONS } from './options';
-
-/** Seeded standard normal deviates (mulberry32 + Box-Muller). */
-function gaussian(seed: number): () => number {
-  let a = seed;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+import { gaussian } from '../../../../test/seeded-random';
 
 describe('ChannelDetector', () => {
   it('alerts once per event: a repeat inside the refractory period is damped, a later one is not', () => {

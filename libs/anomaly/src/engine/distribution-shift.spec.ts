@@ -1,18 +1,8 @@
 import { DistributionShift } from './distribution-shift';
 import { DEFAULT_CHANNEL_OPTIONS } from './options';
+import { uniform } from '../../../../test/seeded-random';
 
 const LEVELS = 8;
-
-/** Seeded uniform [0,1) (mulberry32), so every stream is the same on every run. */
-function uniform(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A level drawn from `weights` (relative frequencies per level). */
 function drawer(seed: number): (weights: number[]) => number {

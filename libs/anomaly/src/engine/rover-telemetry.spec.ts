@@ -1,18 +1,7 @@
 import type { Detection, FrameInput } from './detector';
 import { DEFAULT_ALERT_THRESHOLD } from './options';
 import { LINK_CHANNEL, StreamingAnomalyEngine } from './streaming-engine';
-
-/** Seeded standard normal deviates (mulberry32 + Box-Muller): every stream is the same on every run. */
-function gaussian(seed: number): () => number {
-  let a = seed;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+import { gaussian } from '../../../../test/seeded-random';
 
 const START = Date.parse('2026-11-21T00:00:00Z');
 const anomalies = (detections: Detection[], from = 0): number[] =>

@@ -1,23 +1,7 @@
 import type { Detection, FrameInput } from './detector';
 import { DEFAULT_ALERT_THRESHOLD, DEFAULT_CHANNEL_OPTIONS } from './options';
 import { ENGINE_SNAPSHOT_VERSION, StreamingAnomalyEngine } from './streaming-engine';
-
-/** Seeded PRNG so every synthetic stream is identical on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal deviates (Box-Muller) from a seeded PRNG. */
-function gaussian(seed: number): () => number {
-  const uniform = mulberry32(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+import { gaussian } from '../../../../test/seeded-random';
 
 const SECOND = 1000;
 const NOMINAL = 2500;
