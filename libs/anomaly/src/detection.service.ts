@@ -38,6 +38,15 @@ export interface FrameAssessment {
   triggered_channels: string[];
 }
 
+/** Scores leave the service with 4 decimals: more is noise to an operator (0.9999999999999999). */
+const roundScore = (score: number): number => Math.round(score * 1e4) / 1e4;
+
+function roundScores(scores: Record<string, number>): Record<string, number> {
+  const rounded: Record<string, number> = {};
+  for (const channel in scores) rounded[channel] = roundScore(scores[channel]);
+  return rounded;
+}
+
 /** Frames between two snapshots of an instance's engine state. */
 const SNAPSHOT_EVERY_FRAMES = 500;
 
@@ -108,18 +117,24 @@ export class DetectionService implements BeforeApplicationShutdown {
       : 0;
     if (isAnomaly) this.metrics.anomalyDetected(severityLevel, detection.anomalyType, recurrenceCount > 1, this.memory.approxSizeBytes);
     const decision = this.policy.decide(detection, phase, isAnomaly, recurrenceCount);
+    // Field order is the original API's AnomalyResponse order, so answers read the same.
     const assessment: FrameAssessment = {
       is_anomaly: isAnomaly,
-      anomaly_score: detection.anomalyScore,
+      anomaly_score: roundScore(detection.anomalyScore),
       anomaly_type: isAnomaly ? detection.anomalyType : 'normal',
-      severity_score: detection.severityScore,
+      severity_score: roundScore(detection.severityScore),
+      severity_level: decision.severity_level,
       mission_phase: phase,
-      confidence: detection.confidence,
+      recommended_action: decision.recommended_action,
+      escalation_level: decision.escalation_level,
+      is_allowed: decision.is_allowed,
+      allowed_actions: decision.allowed_actions,
+      should_escalate_to_safe_mode: decision.should_escalate_to_safe_mode,
+      confidence: roundScore(detection.confidence),
       reasoning: isAnomaly || bar === 1 ? detection.reasoning : `${detection.reasoning} (alert bar raised ${bar.toFixed(2)}x by operator feedback)`,
       recurrence_count: recurrenceCount,
-      channel_scores: detection.channelScores,
+      channel_scores: roundScores(detection.channelScores),
       triggered_channels: detection.triggeredChannels,
-      ...decision,
     };
     this.metrics.frameAssessed((performance.now() - started) / 1000);
     return assessment;
