@@ -7,10 +7,16 @@
  *
  *   npm run bench:observability [-- --rounds 6 --seconds 5 --connections 10 --sample-ratio 1]
  *
- * --sample-ratio is OTEL_TRACES_SAMPLER_ARG of the parentbased_traceidratio sampler (1 = every request traced);
- * --pillars picks which pillars the "on" side runs (to see what each costs).
+ * --sample-ratio 1 (default) runs the production sampler, parentbased_always_on (every request traced);
+ * below 1 it is the ratio of a parentbased_traceidratio sampler. --pillars picks which pillars the "on"
+ * side runs (to see what each costs).
+ *
+ * Besides throughput, each round reads the service's CPU time (utime + stime of all its threads, from
+ * /proc/<pid>/stat): CPU µs per request counts the garbage collector's helper threads too, and is less
+ * disturbed than req/s by whatever else the (shared) machine runs. Linux only.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,7 +24,7 @@ import { parseArgs } from 'node:util';
 
 /** The part of autocannon's result used here (the package ships no type declarations). */
 interface RoundResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -78,52 +84,88 @@ function round(port: number, seconds: number): Promise<RoundResult> {
   return autocannon({ url: `http://127.0.0.1:${port}/api/v1/telemetry`, method: 'POST', headers: { 'content-type': 'application/json' }, body: FRAME, connections: CONNECTIONS, duration: seconds });
 }
 
+/** CPU seconds (user + system, all threads) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in clock ticks (100/s on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Measured {
+  result: RoundResult;
+  cpuUsPerRequest: number;
+}
+
+async function measuredRound(service: { port: number; child: ChildProcess }, seconds: number): Promise<Measured> {
+  const cpuBefore = cpuSeconds(service.child.pid!);
+  const result = await round(service.port, seconds);
+  return { result, cpuUsPerRequest: ((cpuSeconds(service.child.pid!) - cpuBefore) / result.requests.total) * 1e6 };
+}
+
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Mean of astra_observability_overhead_seconds as the service measured it. */
-async function selfMeasuredOverheadUs(port: number): Promise<number> {
+/**
+ * astra_observability_overhead_seconds as the service measured it: the mean, and the median read from
+ * the buckets (linear within the bucket). On a shared machine the mean carries the rare preemptions
+ * that land inside the measured code; the median does not.
+ */
+async function selfMeasuredOverheadUs(port: number): Promise<{ mean: number; median: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return (value('astra_observability_overhead_seconds_sum') / value('astra_observability_overhead_seconds_count')) * 1e6;
+  const count = value('astra_observability_overhead_seconds_count');
+  const buckets = [...text.matchAll(/^astra_observability_overhead_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map(([, le, n]) => ({ le: Number(le), n: Number(n) }));
+  let median = NaN;
+  for (let i = 0, previous = { le: 0, n: 0 }; i < buckets.length; previous = buckets[i++]) {
+    if (buckets[i].n < count / 2) continue;
+    median = Number.isFinite(buckets[i].le) ? previous.le + ((buckets[i].le - previous.le) * (count / 2 - previous.n)) / (buckets[i].n - previous.n) : previous.le;
+    break;
+  }
+  return { mean: (value('astra_observability_overhead_seconds_sum') / count) * 1e6, median: median * 1e6 };
 }
 
 async function main(): Promise<void> {
   const sink = await otlpSink();
   // Production settings: NODE_ENV=production needs API keys, so the bench runs open with development.
   const pillars = new Set(values.pillars.split(','));
-  const on = await startService({ NODE_ENV: 'development', LOG_LEVEL: pillars.has('logs') ? 'info' : 'silent', METRICS_ENABLED: String(pillars.has('metrics')), TRACING_ENABLED: String(pillars.has('tracing')), OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: values['sample-ratio'], OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
+  const ratio = Number(values['sample-ratio']);
+  const sampler: Record<string, string> = ratio < 1 ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(ratio) } : { OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
+  const on = await startService({ NODE_ENV: 'development', LOG_LEVEL: pillars.has('logs') ? 'info' : 'silent', METRICS_ENABLED: String(pillars.has('metrics')), TRACING_ENABLED: String(pillars.has('tracing')), ...sampler, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
   const off = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'silent', METRICS_ENABLED: 'false', TRACING_ENABLED: 'false' });
   try {
     // Warm-up (JIT, engine state) for both, not measured.
     await round(on.port, 2);
     await round(off.port, 2);
-    const results = { on: [] as RoundResult[], off: [] as RoundResult[] };
+    const results = { on: [] as Measured[], off: [] as Measured[] };
     for (let i = 0; i < ROUNDS; i++) {
       // Alternate which goes first so drift on the shared machine hits both sides alike.
       const order = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
       for (const side of order) {
-        const result = await round(side === 'on' ? on.port : off.port, SECONDS);
-        results[side].push(result);
-        process.stdout.write(`round ${i + 1} ${side.padEnd(3)} ${result.requests.average.toFixed(0)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  non-2xx ${result.non2xx}\n`);
+        const measured = await measuredRound(side === 'on' ? on : off, SECONDS);
+        results[side].push(measured);
+        const { result } = measured;
+        process.stdout.write(`round ${i + 1} ${side.padEnd(3)} ${result.requests.average.toFixed(0)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  cpu ${measured.cpuUsPerRequest.toFixed(0)} µs/request  non-2xx ${result.non2xx}\n`);
       }
     }
     const summary = (side: 'on' | 'off') => ({
-      requestsPerSecond: median(results[side].map((r) => r.requests.average)),
-      p50Ms: median(results[side].map((r) => r.latency.p50)),
-      p99Ms: median(results[side].map((r) => r.latency.p99)),
-      errors: results[side].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+      requestsPerSecond: median(results[side].map((m) => m.result.requests.average)),
+      p50Ms: median(results[side].map((m) => m.result.latency.p50)),
+      p99Ms: median(results[side].map((m) => m.result.latency.p99)),
+      cpuUsPerRequest: Number(median(results[side].map((m) => m.cpuUsPerRequest)).toFixed(1)),
+      errors: results[side].reduce((sum, m) => sum + m.result.non2xx + m.result.errors, 0),
     });
     const onSummary = summary('on');
     const offSummary = summary('off');
     // The service is single-threaded and saturated: per-request CPU time is 1/throughput.
     const addedUs = (1 / onSummary.requestsPerSecond - 1 / offSummary.requestsPerSecond) * 1e6;
+    const selfMeasured = await selfMeasuredOverheadUs(on.port);
     const report = {
       pillars: values.pillars,
-      sampleRatio: Number(values['sample-ratio']),
+      sampler: sampler.OTEL_TRACES_SAMPLER,
+      sampleRatio: ratio,
       rounds: ROUNDS,
       secondsPerRound: SECONDS,
       connections: CONNECTIONS,
@@ -131,7 +173,8 @@ async function main(): Promise<void> {
       off: offSummary,
       throughputRatio: Number((onSummary.requestsPerSecond / offSummary.requestsPerSecond).toFixed(3)),
       addedMicrosecondsPerRequest: Number(addedUs.toFixed(1)),
-      selfMeasuredOverheadMicroseconds: Number((await selfMeasuredOverheadUs(on.port)).toFixed(1)),
+      addedCpuMicrosecondsPerRequest: Number((onSummary.cpuUsPerRequest - offSummary.cpuUsPerRequest).toFixed(1)),
+      selfMeasuredOverheadMicroseconds: { mean: Number(selfMeasured.mean.toFixed(1)), median: Number(selfMeasured.median.toFixed(1)) },
       otlpExportsReceived: sink.spans(),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SpanKind } from '@opentelemetry/api';
 import request from 'supertest';
 import { startTracing } from '../../../libs/observability/src/tracing/sdk';
 import { flushTracing, shutdownTracing } from '../../../libs/observability/src/tracing/tracing-state';
@@ -7,9 +10,10 @@ import { freePort, LogCapture } from './observability-harness';
 
 /*
  * The SDK starts before the app is required, as instrumentation.ts does in production. Jest's module
- * registry bypasses Node's require hooks, so http/express/Nest are not patched in-process: the HTTP
- * server span and W3C propagation are proven against the built service in observability-otlp.e2e.spec.ts.
- * (ioredis commands too). Here: AstraGuard's own spans, their nesting, error status, and the log ↔ trace correlation.
+ * registry bypasses Node's require hooks, so ioredis is not patched in-process: its command spans, and
+ * the export itself, are proven against the service in a child process (observability-otlp.e2e.spec.ts).
+ * Here: the HTTP server span and AstraGuard's own spans, their nesting, error status, W3C trace context
+ * in (traceparent) and out (webhook alerts), and the log ↔ trace correlation.
  */
 const exporter = new InMemorySpanExporter();
 startTracing({ serviceVersion: '0.0.0-test', exporter, env: { NODE_ENV: 'test' } });
@@ -68,6 +72,37 @@ describe('spans of an ingestion (Redis store)', () => {
     expect(line!.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('continues a caller\'s traceparent in a server span named after the route, parent of the work', async () => {
+    const callerTraceId = '0af7651916cd43dd8448eb211c80319c';
+    const callerSpanId = 'b7ad6b7169203331';
+    await request(app.getHttpServer()).post('/api/v1/telemetry').set('traceparent', `00-${callerTraceId}-${callerSpanId}-01`).send(nominalFrames('trace-parent-rover', 1)[0]).expect(200);
+    await flushTracing();
+    const spans = exporter.getFinishedSpans();
+    const [server] = spans.filter((span) => span.kind === SpanKind.SERVER);
+    expect(server.name).toBe('POST /api/v1/telemetry');
+    expect(server.spanContext().traceId).toBe(callerTraceId);
+    expect(parentOf(server)).toBe(callerSpanId);
+    expect(server.attributes).toMatchObject({ 'http.route': '/api/v1/telemetry', 'http.request.method': 'POST', 'http.response.status_code': 200 });
+    const [ingest] = byName(spans, 'telemetry.ingest');
+    expect(parentOf(ingest)).toBe(server.spanContext().spanId);
+  });
+
+  it('names the server span of an unknown path by its method only (no raw path as a name)', async () => {
+    await request(app.getHttpServer()).get('/no/such/route/4711').expect(404);
+    await flushTracing();
+    const [server] = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(server.name).toBe('GET');
+    expect(server.attributes['http.route']).toBeUndefined();
+    expect(server.attributes['http.response.status_code']).toBe(404);
+  });
+
+  it('keeps /metrics and the probes out of traces', async () => {
+    await request(app.getHttpServer()).get('/metrics').expect(200);
+    await request(app.getHttpServer()).get('/health/live').expect(200);
+    await flushTracing();
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
   it('records one detection span per batch, with the frame and anomaly counts', async () => {
     await request(app.getHttpServer()).post('/api/v1/telemetry/batch').send({ telemetry: nominalFrames('trace-batch-rover', 40) }).expect(200);
     await flushTracing();
@@ -75,6 +110,32 @@ describe('spans of an ingestion (Redis store)', () => {
     expect(detections).toHaveLength(1);
     expect(detections[0].attributes).toMatchObject({ 'astra.frame_count': 40, 'astra.anomaly_count': 0 });
     expect(detections[0].attributes['astra.channel_count']).toBeUndefined();
+  });
+});
+
+describe('trace context on outgoing webhook alerts', () => {
+  it('sends the alert with the traceparent of the request that raised it', async () => {
+    const received: (string | undefined)[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(req.headers.traceparent as string | undefined);
+      req.resume().on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const logs = new LogCapture();
+    const app = await start({ ALERT_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`, ALERT_MIN_SEVERITY: 'LOW' }, logs);
+    try {
+      const frames = nominalFrames('trace-alert-rover', 300);
+      await request(app.getHttpServer()).post('/api/v1/telemetry/batch').send({ telemetry: frames }).expect(200);
+      const spike = { ...frames[299], timestamp: frames[299].timestamp + 60_000, voltage: 45 };
+      const callerTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const answer = await request(app.getHttpServer()).post('/api/v1/telemetry').set('traceparent', `00-${callerTraceId}-00f067aa0ba902b7-01`).send(spike).expect(200);
+      expect(answer.body.is_anomaly).toBe(true);
+      for (let waited = 0; received.length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received[0]).toMatch(new RegExp(`^00-${callerTraceId}-[0-9a-f]{16}-01$`));
+    } finally {
+      await app.close();
+      receiver.close();
+    }
   });
 });
 

@@ -1,11 +1,11 @@
-import { DynamicModule, Global, INestApplication, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, INestApplication, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, OnModuleInit, RequestMethod } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
 import type { DestinationStream, Logger } from 'pino';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@astra/config';
 import { ObservabilityAdminController } from './admin/observability-admin.controller';
-import { RequestObserver } from './http/request-observer';
+import { enterRequestContext, RequestObserver } from './http/request-observer';
 import { createRootLogger, ROOT_LOGGER } from './logging/root-logger';
 import { HttpMetrics, httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -26,7 +26,7 @@ export interface ObservabilityOptions {
  */
 @Global()
 @Module({})
-export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown {
+export class ObservabilityModule implements NestModule, OnModuleInit, OnApplicationShutdown {
   static forRoot(options: ObservabilityOptions = {}): DynamicModule {
     return {
       module: ObservabilityModule,
@@ -46,6 +46,11 @@ export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown 
       ],
       exports: [ROOT_LOGGER, ObservabilityState, MetricsExposition],
     };
+  }
+
+  /** After body parsing (Nest middleware runs after the app-level ones): the request's work runs under its server span. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(enterRequestContext).forRoutes({ path: '*', method: RequestMethod.ALL });
   }
 
   /** Node runtime metrics, registered once per process (several apps may share it under jest). */

@@ -1,7 +1,6 @@
 /**
  * Paths scraped or probed every few seconds: kept out of traces and request logs (they would drown
- * the real traffic), still counted in the HTTP metrics. Plain code, no Nest: the tracing SDK uses it
- * before Nest loads.
+ * the real traffic), still counted in the HTTP metrics.
  */
 export function isQuietPath(url: string | undefined): boolean {
   if (!url) return false;

@@ -1,15 +1,16 @@
 import type { Server } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { trace, TraceFlags } from '@opentelemetry/api';
+import { context, TraceFlags } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpMetrics } from '../metrics/http-metrics';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { ObservabilityState } from '../observability-state';
 import { isQuietPath } from '../quiet-paths';
+import { endServerSpan, ServerSpan, startServerSpan } from '../tracing/server-span';
 import { tracingActive } from '../tracing/tracing-state';
 import { requestIdFrom } from './request-id';
-import { routeLabel } from './route-label';
+import { routeLabel, UNMATCHED } from './route-label';
 
 /** Status recorded for a request whose client went away before the response was complete (nginx's convention). */
 const CLIENT_CLOSED = 499;
@@ -23,6 +24,9 @@ interface Observation {
   /** Whether metrics were on at arrival (the in-flight gauge must be decremented by whoever incremented it). */
   metrics: boolean;
   log?: Logger;
+  /** The HTTP server span, when tracing is on and the path is not a quiet one. */
+  server?: ServerSpan;
+  /** Ids of the server span when it is sampled (for the access line and the duration exemplar). */
   traceId?: string;
   spanId?: string;
   /** Instrumentation time spent at arrival, seconds. */
@@ -39,6 +43,17 @@ function onResponseClose(this: ObservedResponse): void {
   observation.observer.finish(this, observation);
 }
 
+/**
+ * Makes the server span the active span for the rest of the request. Mounted after body parsing (a
+ * Nest middleware, see ObservabilityModule): the body's stream events run outside any request's
+ * context, so a context entered before parsing would be lost by the time the handler runs.
+ */
+export function enterRequestContext(_req: Request, res: Response, next: NextFunction): void {
+  const server = (res as Partial<ObservedResponse>)[OBSERVATION]?.server;
+  if (server) context.with(server.context, next);
+  else next();
+}
+
 function headerBytes(value: string | number | string[] | undefined): number {
   const bytes = Number(value);
   return Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
@@ -48,8 +63,9 @@ function headerBytes(value: string | number | string[] | undefined): number {
  * The HTTP instrumentation around every request, mounted before body parsing so it sees everything:
  * handled requests, guard rejections, bodies refused by the parser and unknown routes. At arrival it
  * settles the request id (kept from `x-request-id` or generated, echoed back), the request logger and
- * the trace ids; when the response closes it records the HTTP metrics and one access log line. The
- * route label is Express's matched route template (`unmatched` when no route matched).
+ * the HTTP server span (continuing a caller's `traceparent`); when the response closes it records the
+ * HTTP metrics, names and ends the span and writes one access log line. The route label is Express's
+ * matched route template (`unmatched` when no route matched).
  */
 @Injectable()
 export class RequestObserver {
@@ -66,10 +82,11 @@ export class RequestObserver {
     req.id = requestId;
     const observation: Observation = { observer: this, started, requestId, quiet: isQuietPath(req.url), metrics: this.state.metricsOn, overhead: 0 };
     if (tracingActive() && !observation.quiet) {
-      const context = trace.getActiveSpan()?.spanContext();
-      if (context && context.traceFlags & TraceFlags.SAMPLED) {
-        observation.traceId = context.traceId;
-        observation.spanId = context.spanId;
+      const server = (observation.server = startServerSpan(req.method, req.url, req.headers));
+      const ids = server.span.spanContext();
+      if (ids.traceFlags & TraceFlags.SAMPLED) {
+        observation.traceId = ids.traceId;
+        observation.spanId = ids.spanId;
       }
     }
     // Logs switched off (silent): no per-request logger at all.
@@ -97,6 +114,7 @@ export class RequestObserver {
     const seconds = (closing - observation.started) / 1000;
     const requestBytes = headerBytes(req.headers['content-length']);
     const responseBytes = headerBytes(res.getHeader('content-length'));
+    if (observation.server) endServerSpan(observation.server.span, req.method, route === UNMATCHED ? undefined : route, status);
     if (observation.metrics) {
       this.metrics.inFlight.dec();
       const exemplarTraceId = this.state.exemplarsWanted ? observation.traceId : undefined;

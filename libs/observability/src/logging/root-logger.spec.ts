@@ -22,6 +22,14 @@ describe('root logger', () => {
     expect(Number.isNaN(Date.parse(lines[0].time as string))).toBe(false);
   });
 
+  it('keeps each line to its own fields (nothing carried over from earlier lines)', () => {
+    const { lines, logger } = capture();
+    logger.warn({ msg: 'first', category: 'security', event: 'open_mode', context: 'Security' });
+    logger.info({ msg: 'second', category: 'access', event: 'http_request' });
+    expect(lines[1]).toMatchObject({ msg: 'second', category: 'access', event: 'http_request' });
+    expect(lines[1]).not.toHaveProperty('context');
+  });
+
   it('redacts credentials at the top level and in headers', () => {
     const { lines, logger } = capture();
     logger.info({ msg: 'secrets', authorization: 'Bearer s1', token: 't1', password: 'p1', headers: { 'x-api-key': 'k1', cookie: 'c1', accept: 'json' }, req: { headers: { authorization: 'Bearer s2' } } });

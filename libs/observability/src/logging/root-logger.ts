@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
+import { trace, TraceFlags } from '@opentelemetry/api';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { AppConfig } from '@astra/config';
 
@@ -13,15 +13,26 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 const SECRET_FIELDS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apiKey', 'api_key', 'token', 'password', 'secret'];
 const REDACT_PATHS = ['', 'headers.', 'req.headers.', 'res.headers.'].flatMap((prefix) => SECRET_FIELDS.map((field) => `${prefix}["${field}"]`.replace(/^\./, '').replace('.[', '[')));
 
+/** Returned by the mixin when there is nothing to add; never merged into (see mergeTraceFields). */
 const NO_TRACE = {};
 
-/** trace_id / span_id of the span active where the line is logged, when it is being recorded. */
+/**
+ * trace_id / span_id of the span active where the line is logged, when it is sampled. The sampled
+ * flag is enough: ids of sampled spans are valid (the SDK generates them, the propagator validates
+ * incoming ones), so the regex checks of isSpanContextValid are not paid on every line.
+ */
 function traceFields(): object {
-  const span = trace.getActiveSpan();
-  if (!span) return NO_TRACE;
-  const context = span.spanContext();
-  if (!isSpanContextValid(context) || !(context.traceFlags & TraceFlags.SAMPLED)) return NO_TRACE;
+  const context = trace.getActiveSpan()?.spanContext();
+  if (!context || !(context.traceFlags & TraceFlags.SAMPLED)) return NO_TRACE;
   return { trace_id: context.traceId, span_id: context.spanId };
+}
+
+/**
+ * pino's default merge copies each line's fields into the object the mixin returned: into the shared
+ * NO_TRACE, every line's fields would leak into all later lines. The line's own fields win.
+ */
+function mergeTraceFields(line: object, traceOfLine: object): object {
+  return traceOfLine === NO_TRACE ? line : Object.assign(traceOfLine, line);
 }
 
 export function rootLoggerOptions(config: AppConfig): LoggerOptions {
@@ -31,6 +42,7 @@ export function rootLoggerOptions(config: AppConfig): LoggerOptions {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     mixin: traceFields,
+    mixinMergeStrategy: mergeTraceFields,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err },
   };

@@ -1,14 +1,10 @@
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { isQuietPath } from '../quiet-paths';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
 import { samplerFromEnv, SwitchableSampler } from './sampler';
 import { tracingActive, tracingState } from './tracing-state';
@@ -57,15 +53,15 @@ function spanProcessor(env: Env, options: TracingOptions): SpanProcessor | undef
   return new BatchSpanProcessor(new ReportingSpanExporter(new OTLPTraceExporter(), endpoint, jsonLineWriter(env, options.serviceVersion)));
 }
 
+/**
+ * Only ioredis is patched. The HTTP server span is the request observer's (tracing/server-span.ts): it
+ * knows the route template, and does its work once per request where the http, express and Nest
+ * instrumentations worked on every request, sampled or not, and on every Express layer
+ * (docs/decisions.md). Handlers are covered by AstraGuard's own spans.
+ */
 function instrumentations() {
-  return [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isQuietPath(request.url) }),
-    // Express only names the server span after the matched route; Nest's spans cover the handler.
-    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
-    new NestInstrumentation(),
-    // Command names only: arguments carry telemetry and keys.
-    new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
-  ];
+  // Command names only: arguments carry telemetry and keys.
+  return [new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command })];
 }
 
 /**

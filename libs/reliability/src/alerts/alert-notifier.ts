@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokenCircuitError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { APP_CONFIG, AppConfig } from '@astra/config';
+import { traceContextHeaders } from '@astra/observability';
 import { severityRank, StoredAnomaly } from '@astra/storage';
 import { GuardedDependency } from '../policies/guarded-dependency';
 import { ReliabilityMetrics } from '../reliability-metrics';
@@ -17,6 +18,8 @@ export class AlertNotifier {
   private readonly logger = new Logger('Alerts');
   private readonly queue: StoredAnomaly[] = [];
   private readonly parked: StoredAnomaly[] = [];
+  /** The trace each alert was raised in (W3C headers), so the webhook call continues it whenever it is sent. */
+  private readonly traceOf = new WeakMap<StoredAnomaly, Record<string, string>>();
   private sending?: Promise<void>;
 
   constructor(
@@ -37,7 +40,11 @@ export class AlertNotifier {
   notify(anomalies: readonly StoredAnomaly[]): void {
     if (!this.enabled) return;
     const bar = severityRank(this.config.reliability.alertMinSeverity);
-    for (const anomaly of anomalies) if (severityRank(anomaly.severity_level) >= bar) this.keep(this.queue, anomaly);
+    for (const anomaly of anomalies) {
+      if (severityRank(anomaly.severity_level) < bar) continue;
+      this.traceOf.set(anomaly, traceContextHeaders());
+      this.keep(this.queue, anomaly);
+    }
     this.sending ??= this.drain().finally(() => (this.sending = undefined));
   }
 
@@ -74,7 +81,7 @@ export class AlertNotifier {
       await this.webhook.execute('alert.send', async (signal) => {
         const response = await fetch(this.config.reliability.alertWebhookUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': alert.anomaly_id },
+          headers: { 'content-type': 'application/json', 'idempotency-key': alert.anomaly_id, ...this.traceOf.get(alert) },
           body: JSON.stringify({ event: 'anomaly_detected', anomaly: alert }),
           signal,
         });

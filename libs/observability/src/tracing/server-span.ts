@@ -1,0 +1,37 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { tracer } from './with-span';
+
+/** A request's HTTP server span and the context that makes it the parent of the request's work. */
+export interface ServerSpan {
+  span: Span;
+  context: Context;
+}
+
+/**
+ * Starts the server span of a request, continuing the caller's W3C `traceparent` when there is one.
+ * Named after the method until the route is known (endServerSpan). Attributes are set only on a
+ * recording span: an unsampled request costs the ids and the context, nothing more.
+ */
+export function startServerSpan(method: string, url: string, headers: IncomingHttpHeaders): ServerSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+  if (span.isRecording()) {
+    const query = url.indexOf('?');
+    span.setAttributes({ 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query), 'url.scheme': 'http' });
+  }
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/** Names the span `METHOD /route/template` (just the method when no route matched), records the status and ends it. */
+export function endServerSpan(span: Span, method: string, route: string | undefined, status: number): void {
+  if (span.isRecording()) {
+    if (route) {
+      span.updateName(`${method} ${route}`);
+      span.setAttribute('http.route', route);
+    }
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
+}
