@@ -35,6 +35,14 @@ export class ReliabilityMetrics {
   readonly journalCapacity = gauge('astra_journal_capacity_bytes', 'Most bytes the write journal may hold (JOURNAL_MAX_BYTES)');
   readonly journalEntries = gauge('astra_journal_entries', 'Writes waiting in the journal for replay');
   readonly alertsSent = counter('astra_alerts_sent_total', 'Outbound anomaly alerts by outcome: delivered, failed (a send failed), parked', ['outcome']);
-  /** Shared with the telemetry metrics: frames answered 200 whose write went to the journal. */
-  readonly telemetryFrames = counter('astra_telemetry_frames_total', 'Telemetry frames by outcome', ['outcome']);
+  /**
+   * Declared here, once, for both of its writers: telemetry counts accepted and rejected frames (it
+   * injects this counter, see TELEMETRY_FRAMES_METRIC), the journal counts the journaled ones.
+   * Telemetry depends on reliability, not the other way round, so the declaration lives on this side.
+   */
+  readonly telemetryFrames = counter(
+    'astra_telemetry_frames_total',
+    'Telemetry frames by outcome: accepted (answered 200), rejected (refused as invalid), journaled (accepted into the write journal)',
+    ['outcome'],
+  );
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { getToken } from '@willsoto/nestjs-prometheus';
 import { APP_CONFIG } from '@astra/config';
 import { REDIS_OPERATION_RUNNER, REDIS_STORE_DECORATOR, RedisOperationRunner, StoreUnavailableError } from '@astra/storage';
 import { AlertNotifier } from './alerts/alert-notifier';
@@ -27,6 +28,9 @@ function guardedRunner(redis: GuardedDependency): RedisOperationRunner {
   };
 }
 
+/** The @InjectMetric token of astra_telemetry_frames_total, which this module declares for telemetry too. */
+const TELEMETRY_FRAMES_METRIC = getToken('astra_telemetry_frames_total');
+
 /**
  * Guards (timeout, retry, breaker, bulkhead) on Redis and the alert webhook, the write journal,
  * outbound alerts, chaos experiments and the recovery orchestrator. Global: the storage module
@@ -37,6 +41,7 @@ function guardedRunner(redis: GuardedDependency): RedisOperationRunner {
   controllers: [ReliabilityController, ChaosController],
   providers: [
     ReliabilityMetrics,
+    { provide: TELEMETRY_FRAMES_METRIC, inject: [ReliabilityMetrics], useFactory: (metrics: ReliabilityMetrics) => metrics.telemetryFrames },
     ChaosService,
     { provide: FAULT_INJECTOR, useExisting: ChaosService },
     { provide: REDIS_DEPENDENCY, inject: [APP_CONFIG, ChaosService, ReliabilityMetrics], useFactory: redisDependency },
@@ -50,7 +55,7 @@ function guardedRunner(redis: GuardedDependency): RedisOperationRunner {
     { provide: APP_INTERCEPTOR, useClass: RetryAfterInterceptor },
     { provide: APP_INTERCEPTOR, useClass: ChaosRouteInterceptor },
   ],
-  exports: [REDIS_OPERATION_RUNNER, REDIS_STORE_DECORATOR, FAULT_INJECTOR, AlertNotifier, FallbackMode],
+  exports: [REDIS_OPERATION_RUNNER, REDIS_STORE_DECORATOR, FAULT_INJECTOR, AlertNotifier, FallbackMode, TELEMETRY_FRAMES_METRIC],
 })
 export class ReliabilityModule {}
 

@@ -1,11 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
-import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { Observable, tap } from 'rxjs';
-
-export const telemetryMetricProviders = [
-  makeCounterProvider({ name: 'astra_telemetry_frames_total', help: 'Telemetry frames by outcome: accepted (answered 200), rejected (refused as invalid), journaled (accepted into the write journal)', labelNames: ['outcome'] }),
-];
 
 /** Frames in a request body as the client sent it (before validation): a batch's array length, otherwise one. */
 function framesIn(body: unknown): number {
@@ -20,6 +16,7 @@ function framesIn(body: unknown): number {
  */
 @Injectable()
 export class FrameOutcomeInterceptor implements NestInterceptor {
+  /** Declared by the reliability module, which also counts the journaled frames. */
   constructor(@InjectMetric('astra_telemetry_frames_total') private readonly frames: Counter<string>) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

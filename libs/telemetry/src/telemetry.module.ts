@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnomalyModule } from '@astra/anomaly';
 import { BatchSizePipe } from './batch-size.pipe';
-import { FrameOutcomeInterceptor, telemetryMetricProviders } from './frame-outcome.interceptor';
+import { FrameOutcomeInterceptor } from './frame-outcome.interceptor';
 import { HistoryController } from './history.controller';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryService } from './telemetry.service';
@@ -10,6 +10,6 @@ import { TelemetryService } from './telemetry.service';
 @Module({
   imports: [AnomalyModule],
   controllers: [TelemetryController, HistoryController],
-  providers: [TelemetryService, BatchSizePipe, FrameOutcomeInterceptor, ...telemetryMetricProviders],
+  providers: [TelemetryService, BatchSizePipe, FrameOutcomeInterceptor],
 })
 export class TelemetryModule {}

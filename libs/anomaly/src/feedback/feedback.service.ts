@@ -36,12 +36,13 @@ export class FeedbackService {
     await this.store.updateAnomaly(labelled);
     const subject = labelledSubject(anomaly);
     this.ledger.record(subject, label, previous ?? undefined);
-    this.metrics.feedbackRecorded(label, anomaly.anomaly_type, this.ledger.accuracy());
+    const accuracy = this.ledger.accuracy();
+    this.metrics.feedbackRecorded(label, anomaly.anomaly_type, accuracy);
     return {
       anomaly_id: anomalyId,
       label,
       previous_label: previous,
-      detection_accuracy: this.ledger.accuracy(),
+      detection_accuracy: accuracy,
       threshold_multiplier: subject.channel ? this.ledger.thresholdMultiplier(subject.instanceId, subject.channel) : 1,
     };
   }
