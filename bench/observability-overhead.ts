@@ -1,23 +1,29 @@
 /**
  * Cost of the three observability pillars on `POST /api/v1/telemetry`: the same service started
- * twice, once with everything on (metrics, tracing sampled at 100 % and exported over OTLP/HTTP to a
- * local sink, info access logs) and once with everything off (METRICS_ENABLED=false,
- * TRACING_ENABLED=false so the SDK never starts, LOG_LEVEL=silent). Autocannon rounds alternate
- * between the two in one run (the machine is shared and noisy); medians are reported.
+ * twice, once with everything on (metrics, tracing exported over OTLP/HTTP to a local sink, info
+ * access logs) and once with everything off (METRICS_ENABLED=false, TRACING_ENABLED=false so the SDK
+ * never starts, LOG_LEVEL=silent). Autocannon rounds alternate between the two in one run; the
+ * throughput ratio is the median of each round's on/off ratio, so drift on the shared machine
+ * cancels out within a pair.
  *
- *   npm run bench:observability [-- --rounds 6 --seconds 5 --connections 10 --sample-ratio 1]
+ *   npm run bench:observability [-- --rounds 8 --seconds 4 --warmup 10 --connections 10 --sample-ratio 0.1]
  *
- * --sample-ratio 1 (default) runs the production sampler, parentbased_always_on (every request traced);
- * below 1 it is the ratio of a parentbased_traceidratio sampler. --pillars picks which pillars the "on"
- * side runs (to see what each costs).
+ * --sample-ratio is the ratio of the parentbased_traceidratio sampler; 0.1 (default) is what
+ * .env.example and docker-compose.prod.yml ship, 1 runs parentbased_always_on (every request traced).
+ * --pillars picks which pillars the "on" side runs (to see what each costs).
+ *
+ * With two or more CPUs and `taskset`, the services run on the last CPU and this process (autocannon,
+ * the OTLP sink) on the others: the load generator then never takes the service's CPU, and the
+ * service's own helper threads (garbage collector, thread pool) are charged to it in full. Each side
+ * gets a warm-up first (10 s: the JIT keeps optimising the instrumented paths well past 2 s).
  *
  * Besides throughput, each round reads the service's CPU time (utime + stime of all its threads, from
- * /proc/<pid>/stat): CPU µs per request counts the garbage collector's helper threads too, and is less
- * disturbed than req/s by whatever else the (shared) machine runs. Linux only.
+ * /proc/<pid>/stat). Linux only.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,11 +40,24 @@ const autocannon = require('autocannon') as (options: Record<string, unknown>) =
 
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '6' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, 'sample-ratio': { type: 'string', default: '1' }, pillars: { type: 'string', default: 'metrics,tracing,logs' } },
+  options: {
+    rounds: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    'sample-ratio': { type: 'string', default: '0.1' },
+    pillars: { type: 'string', default: 'metrics,tracing,logs' },
+  },
 });
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+const WARMUP_SECONDS = Number(values.warmup);
+
+const CPUS = availableParallelism();
+const SERVICE_CPU = String(CPUS - 1);
+/** Pin this process to all CPUs but the service's (taskset is in util-linux; without it nothing is pinned). */
+const PINNED = CPUS >= 2 && spawnSync('taskset', ['-a', '-p', '-c', `0-${CPUS - 2}`, String(process.pid)], { stdio: 'ignore' }).status === 0;
 
 const FRAME = JSON.stringify({ instance_id: 'bench-rover', voltage: 28.1, temperature: 20.4, gyro: 0.01, current: 1.5, wheel_speed: 100.2 });
 
@@ -66,7 +85,8 @@ async function otlpSink(): Promise<{ url: string; close: () => void; spans: () =
 
 async function startService(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--require', './scripts/register-ts.js', '--require', './apps/api/src/instrumentation.ts', 'apps/api/src/main.ts'], {
+  const command = [process.execPath, '--require', './scripts/register-ts.js', '--require', './apps/api/src/instrumentation.ts', 'apps/api/src/main.ts'];
+  const child = spawn(PINNED ? 'taskset' : command[0], PINNED ? ['-c', SERVICE_CPU, ...command] : command.slice(1), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', API_KEYS: '', HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_MAX: '0', ...env },
     // Log lines go to /dev/null: written (the cost is measured), not kept.
@@ -137,8 +157,8 @@ async function main(): Promise<void> {
   const off = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'silent', METRICS_ENABLED: 'false', TRACING_ENABLED: 'false' });
   try {
     // Warm-up (JIT, engine state) for both, not measured.
-    await round(on.port, 2);
-    await round(off.port, 2);
+    await round(on.port, WARMUP_SECONDS);
+    await round(off.port, WARMUP_SECONDS);
     const results = { on: [] as Measured[], off: [] as Measured[] };
     for (let i = 0; i < ROUNDS; i++) {
       // Alternate which goes first so drift on the shared machine hits both sides alike.
@@ -159,8 +179,10 @@ async function main(): Promise<void> {
     });
     const onSummary = summary('on');
     const offSummary = summary('off');
-    // The service is single-threaded and saturated: per-request CPU time is 1/throughput.
-    const addedUs = (1 / onSummary.requestsPerSecond - 1 / offSummary.requestsPerSecond) * 1e6;
+    // Paired per round (on and off ran back to back); the service is saturated, so its time per request is 1/throughput.
+    const rounds = results.on.map((on, i) => ({ on: on.result.requests.average, off: results.off[i].result.requests.average }));
+    const throughputRatio = median(rounds.map((r) => r.on / r.off));
+    const addedUs = median(rounds.map((r) => (1 / r.on - 1 / r.off) * 1e6));
     const selfMeasured = await selfMeasuredOverheadUs(on.port);
     const report = {
       pillars: values.pillars,
@@ -168,10 +190,12 @@ async function main(): Promise<void> {
       sampleRatio: ratio,
       rounds: ROUNDS,
       secondsPerRound: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       connections: CONNECTIONS,
+      pinned: PINNED ? `service on CPU ${SERVICE_CPU}, load generator on the others` : 'no',
       on: onSummary,
       off: offSummary,
-      throughputRatio: Number((onSummary.requestsPerSecond / offSummary.requestsPerSecond).toFixed(3)),
+      throughputRatio: Number(throughputRatio.toFixed(3)),
       addedMicrosecondsPerRequest: Number(addedUs.toFixed(1)),
       addedCpuMicrosecondsPerRequest: Number((onSummary.cpuUsPerRequest - offSummary.cpuUsPerRequest).toFixed(1)),
       selfMeasuredOverheadMicroseconds: { mean: Number(selfMeasured.mean.toFixed(1)), median: Number(selfMeasured.median.toFixed(1)) },

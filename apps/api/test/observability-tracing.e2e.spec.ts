@@ -113,6 +113,24 @@ describe('spans of an ingestion (Redis store)', () => {
   });
 });
 
+describe('spans of an ingestion (in-memory store)', () => {
+  it('has the server, ingestion and detection spans, and none for the in-memory store\'s map operations', async () => {
+    const app = await start({}, new LogCapture());
+    try {
+      await request(app.getHttpServer()).post('/api/v1/telemetry').send(nominalFrames('trace-memory-rover', 1)[0]).expect(200);
+      await flushTracing();
+      const spans = exporter.getFinishedSpans();
+      expect(spans.map((span) => span.name).sort()).toEqual(['POST /api/v1/telemetry', 'anomaly.detect', 'telemetry.ingest']);
+      const [server] = byName(spans, 'POST /api/v1/telemetry');
+      const [ingest] = byName(spans, 'telemetry.ingest');
+      expect(parentOf(ingest)).toBe(server.spanContext().spanId);
+      expect(parentOf(byName(spans, 'anomaly.detect')[0])).toBe(ingest.spanContext().spanId);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('trace context on outgoing webhook alerts', () => {
   it('sends the alert with the traceparent of the request that raised it', async () => {
     const received: (string | undefined)[] = [];

@@ -6,6 +6,7 @@ import { collectDefaultMetrics, register } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@astra/config';
 import { ObservabilityAdminController } from './admin/observability-admin.controller';
 import { enterRequestContext, RequestObserver } from './http/request-observer';
+import { AccessLog } from './logging/access-log';
 import { createRootLogger, ROOT_LOGGER } from './logging/root-logger';
 import { HttpMetrics, httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -37,6 +38,7 @@ export class ObservabilityModule implements NestModule, OnModuleInit, OnApplicat
       controllers: [ObservabilityAdminController],
       providers: [
         { provide: ROOT_LOGGER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRootLogger(config, options.logDestination) },
+        { provide: AccessLog, inject: [ROOT_LOGGER, APP_CONFIG], useFactory: (logger: Logger, config: AppConfig) => new AccessLog(logger, config) },
         ObservabilityState,
         ...httpMetricProviders,
         HttpMetrics,

@@ -59,10 +59,11 @@ export class StorageModule {
         {
           provide: STORE,
           inject: [APP_CONFIG, { token: REDIS_OPERATION_RUNNER, optional: true }, { token: REDIS_STORE_DECORATOR, optional: true }],
-          // A span around every Store call (guards and ioredis command spans nest inside it).
+          // A span around every Redis store call (guards and ioredis command spans nest inside it). The
+          // in-memory store's calls are map operations of a microsecond: a span would cost more than it shows.
           useFactory: async (config: AppConfig, runner?: RedisOperationRunner, decorator?: RedisStoreDecorator) => {
             const store = await createStore(config, runner, decorator);
-            return traceMethods(store, 'store', { 'db.system': store.kind });
+            return store.kind === 'redis' ? traceMethods(store, 'store', { 'db.system': store.kind }) : store;
           },
         },
         StoreCloser,

@@ -4,6 +4,7 @@ import { context, TraceFlags } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpMetrics } from '../metrics/http-metrics';
+import { AccessLog } from '../logging/access-log';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { ObservabilityState } from '../observability-state';
 import { isQuietPath } from '../quiet-paths';
@@ -23,7 +24,6 @@ interface Observation {
   quiet: boolean;
   /** Whether metrics were on at arrival (the in-flight gauge must be decremented by whoever incremented it). */
   metrics: boolean;
-  log?: Logger;
   /** The HTTP server span, when tracing is on and the path is not a quiet one. */
   server?: ServerSpan;
   /** Ids of the server span when it is sampled (for the access line and the duration exemplar). */
@@ -72,6 +72,7 @@ export class RequestObserver {
   constructor(
     private readonly metrics: HttpMetrics,
     private readonly state: ObservabilityState,
+    private readonly accessLog: AccessLog,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -89,8 +90,8 @@ export class RequestObserver {
         observation.spanId = ids.spanId;
       }
     }
-    // Logs switched off (silent): no per-request logger at all.
-    if (this.logger.level !== 'silent') req.log = observation.log = this.logger.child({ request_id: requestId });
+    // The request's logger (nestjs-pino hands it to Nest loggers during the request); none when logs are off.
+    if (this.logger.level !== 'silent') req.log = this.logger.child({ request_id: requestId });
     if (observation.metrics) this.metrics.inFlight.inc();
     (res as ObservedResponse)[OBSERVATION] = observation;
     res.on('close', onResponseClose);
@@ -114,27 +115,16 @@ export class RequestObserver {
     const seconds = (closing - observation.started) / 1000;
     const requestBytes = headerBytes(req.headers['content-length']);
     const responseBytes = headerBytes(res.getHeader('content-length'));
+    const now = Date.now();
     if (observation.server) endServerSpan(observation.server.span, req.method, route === UNMATCHED ? undefined : route, status);
     if (observation.metrics) {
       this.metrics.inFlight.dec();
       const exemplarTraceId = this.state.exemplarsWanted ? observation.traceId : undefined;
-      this.metrics.record({ method: req.method, route, status, seconds, requestBytes, responseBytes, traceId: exemplarTraceId }, Date.now());
+      this.metrics.record({ method: req.method, route, status, seconds, requestBytes, responseBytes, traceId: exemplarTraceId }, now);
     }
-    if (observation.log && !observation.quiet) {
-      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-      observation.log[level]({
-        msg: `${req.method} ${route} ${status}`,
-        category: 'access',
-        event: 'http_request',
-        method: req.method,
-        route,
-        status,
-        duration_ms: Math.round(seconds * 1e6) / 1000,
-        request_bytes: requestBytes,
-        response_bytes: responseBytes,
-        trace_id: observation.traceId,
-        span_id: observation.spanId,
-      });
+    if (!observation.quiet) {
+      const durationMs = Math.round(seconds * 1e6) / 1000;
+      this.accessLog.write({ requestId: observation.requestId, method: req.method, route, status, durationMs, requestBytes, responseBytes, traceId: observation.traceId, spanId: observation.spanId }, now);
     }
     if (observation.metrics) this.metrics.overhead.observe(observation.overhead + (performance.now() - closing) / 1000);
   }

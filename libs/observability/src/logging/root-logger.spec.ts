@@ -1,3 +1,5 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '@astra/config';
 import { createRootLogger } from './root-logger';
@@ -43,5 +45,36 @@ describe('root logger', () => {
     logger.error({ msg: 'failed', category: 'error', event: 'unhandled_exception', err: new Error('boom') });
     expect((lines[0].err as { stack: string; message: string }).message).toBe('boom');
     expect((lines[0].err as { stack: string }).stack).toContain('root-logger.spec');
+  });
+});
+
+describe('root logger on stdout (a real process)', () => {
+  const root = path.resolve(__dirname, '../../../..');
+  /** Node, with the TypeScript sources, running `body` after `logger` is made the way the service makes it. */
+  const args = (body: string) => [
+    '--require',
+    './scripts/register-ts.js',
+    '-e',
+    `const { createRootLogger } = require('./libs/observability/src/logging/root-logger.ts');
+     const { loadConfig } = require('@astra/config');
+     const logger = createRootLogger(loadConfig({ NODE_ENV: 'test' }, '1.2.3'));
+     ${body}`,
+  ];
+  const jsonLines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string });
+
+  it('writes every buffered line when the process exits at once', () => {
+    const child = spawnSync(process.execPath, args(`for (let i = 0; i < 3; i++) logger.info({ msg: 'line ' + i }); process.exit(0);`), { cwd: root, encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    expect(jsonLines(child.stdout).map((line) => line.msg)).toEqual(['line 0', 'line 1', 'line 2']);
+  });
+
+  it('writes a quiet process\'s line without waiting for the buffer to fill', async () => {
+    const child = spawn(process.execPath, args(`logger.info({ msg: 'alone' }); setTimeout(() => undefined, 30000);`), { cwd: root });
+    try {
+      const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+      expect(jsonLines(first).map((line) => line.msg)).toEqual(['alone']);
+    } finally {
+      child.kill();
+    }
   });
 });

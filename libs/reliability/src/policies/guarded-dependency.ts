@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   BulkheadPolicy,
-  BulkheadRejectedError,
   bulkhead,
   circuitBreaker,
   CircuitBreakerPolicy,
@@ -19,7 +17,7 @@ import {
   TimeoutStrategy,
 } from 'cockatiel';
 import { DependencyPolicySettings } from '@astra/config';
-import { DomainEvents } from '@astra/observability';
+import { DomainEvents, withSpan } from '@astra/observability';
 import { ChaosFaultError, ChaosTarget, FaultInjector } from '../chaos/fault-injector';
 import { ReliabilityMetrics } from '../reliability-metrics';
 import { WindowBreaker, WindowStats } from './window-breaker';
@@ -49,8 +47,6 @@ interface Measured<T> {
   value: T;
   slow: boolean;
 }
-
-const tracer = trace.getTracer('astraguard');
 
 /** Exponential backoff from the base delay up to the max, with decorrelated jitter (cockatiel's default generator, made explicit). */
 export function retryBackoff(settings: DependencyPolicySettings): ExponentialBackoff<unknown> {
@@ -185,33 +181,25 @@ export class GuardedDependency {
 
   /** One attempt: chaos hook, then the real work, timed inside the bulkhead so queueing is not "slow". */
   private attempt<T>(operation: string, attempt: number, work: (signal: AbortSignal) => Promise<T>): Promise<Measured<T>> {
-    return tracer.startActiveSpan(`${this.name} ${operation}`, { attributes: { 'astra.dependency': this.name, 'astra.operation': operation, 'astra.attempt': attempt } }, async (span) => {
-      try {
-        return await this.bulkhead.execute(async () => {
-          const started = performance.now();
-          try {
-            const value = await this.timeout.execute(async ({ signal }) => {
-              await this.faults.inject(this.name, signal);
-              // An injected delay may outlast the timeout: the attempt is over, so the work is not started.
-              if (signal.aborted) throw new TaskCancelledError();
-              return work(signal);
-            });
-            const slow = performance.now() - started > this.settings.breakerSlowCallMs;
-            this.window.record(slow ? 'slow' : 'success');
-            return { value, slow };
-          } catch (error) {
-            if (this.countsAgainst(error)) this.window.record('failure');
-            throw error;
-          }
-        });
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof BulkheadRejectedError ? 'bulkhead full' : (error as Error).message });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    return withSpan(`${this.name} ${operation}`, { 'astra.dependency': this.name, 'astra.operation': operation, 'astra.attempt': attempt }, () =>
+      this.bulkhead.execute(async () => {
+        const started = performance.now();
+        try {
+          const value = await this.timeout.execute(async ({ signal }) => {
+            await this.faults.inject(this.name, signal);
+            // An injected delay may outlast the timeout: the attempt is over, so the work is not started.
+            if (signal.aborted) throw new TaskCancelledError();
+            return work(signal);
+          });
+          const slow = performance.now() - started > this.settings.breakerSlowCallMs;
+          this.window.record(slow ? 'slow' : 'success');
+          return { value, slow };
+        } catch (error) {
+          if (this.countsAgainst(error)) this.window.record('failure');
+          throw error;
+        }
+      }),
+    );
   }
 
   private transition(next: BreakerStateName): void {
