@@ -11,6 +11,7 @@ import { isQuietPath } from '../quiet-paths';
 import { endServerSpan, ServerSpan, startServerSpan } from '../tracing/server-span';
 import { tracingActive } from '../tracing/tracing-state';
 import { requestIdFrom } from './request-id';
+import { runInRequestScope } from './request-scope';
 import { routeLabel, UNMATCHED } from './route-label';
 
 /** Status recorded for a request whose client went away before the response was complete (nginx's convention). */
@@ -44,14 +45,16 @@ function onResponseClose(this: ObservedResponse): void {
 }
 
 /**
- * Makes the server span the active span for the rest of the request. Mounted after body parsing (a
- * Nest middleware, see ObservabilityModule): the body's stream events run outside any request's
- * context, so a context entered before parsing would be lost by the time the handler runs.
+ * Runs the rest of the request in its scope (log lines written during it carry its request id) and,
+ * when it is traced, with the server span as the active span. Mounted after body parsing (a Nest
+ * middleware, see ObservabilityModule): the body's stream events run outside any request's context,
+ * so a context entered before parsing would be lost by the time the handler runs.
  */
 export function enterRequestContext(_req: Request, res: Response, next: NextFunction): void {
-  const server = (res as Partial<ObservedResponse>)[OBSERVATION]?.server;
-  if (server) context.with(server.context, next);
-  else next();
+  const observation = (res as Partial<ObservedResponse>)[OBSERVATION];
+  if (!observation) return next();
+  const server = observation.server;
+  runInRequestScope(observation, server ? () => context.with(server.context, next) : next);
 }
 
 function headerBytes(value: string | number | string[] | undefined): number {
@@ -62,7 +65,7 @@ function headerBytes(value: string | number | string[] | undefined): number {
 /**
  * The HTTP instrumentation around every request, mounted before body parsing so it sees everything:
  * handled requests, guard rejections, bodies refused by the parser and unknown routes. At arrival it
- * settles the request id (kept from `x-request-id` or generated, echoed back), the request logger and
+ * settles the request id (kept from `x-request-id` or generated, echoed back) and
  * the HTTP server span (continuing a caller's `traceparent`); when the response closes it records the
  * HTTP metrics, names and ends the span and writes one access log line. The route label is Express's
  * matched route template (`unmatched` when no route matched).
@@ -81,6 +84,9 @@ export class RequestObserver {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     req.id = requestId;
+    // nestjs-pino gives Nest's loggers this app's root logger during the request; the root logger's
+    // mixin adds the request id from the request scope, so no child logger is made per request.
+    req.log = this.logger;
     const observation: Observation = { observer: this, started, requestId, quiet: isQuietPath(req.url), metrics: this.state.metricsOn, overhead: 0 };
     if (tracingActive() && !observation.quiet) {
       const server = (observation.server = startServerSpan(req.method, req.url, req.headers));
@@ -90,8 +96,6 @@ export class RequestObserver {
         observation.spanId = ids.spanId;
       }
     }
-    // The request's logger (nestjs-pino hands it to Nest loggers during the request); none when logs are off.
-    if (this.logger.level !== 'silent') req.log = this.logger.child({ request_id: requestId });
     if (observation.metrics) this.metrics.inFlight.inc();
     (res as ObservedResponse)[OBSERVATION] = observation;
     res.on('close', onResponseClose);
