@@ -37,7 +37,7 @@ export const httpMetricProviders = [
   makeHistogramProvider({ name: 'astra_http_request_size_bytes', help: 'Request body size (Content-Length)', labelNames: ROUTE, buckets: SIZE_BUCKETS }),
   makeHistogramProvider({ name: 'astra_http_response_size_bytes', help: 'Response body size (Content-Length)', labelNames: ROUTE, buckets: SIZE_BUCKETS }),
   makeHistogramProvider({ name: 'astra_error_resolution_time_seconds', help: 'From the first 5xx of a route to its next success', buckets: RESOLUTION_BUCKETS }),
-  makeHistogramProvider({ name: 'astra_observability_overhead_seconds', help: 'Time the request instrumentation itself spends per request (ids, request logger, server span, metrics, access log)', buckets: OVERHEAD_BUCKETS }),
+  makeHistogramProvider({ name: 'astra_observability_overhead_seconds', help: 'Time the request instrumentation itself spends per request (request id, request scope, server span, metrics, access line)', buckets: OVERHEAD_BUCKETS }),
 ];
 
 type RouteStatusLabels = Record<(typeof ROUTE_STATUS)[number], string>;

@@ -5,6 +5,7 @@ import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { followParentDecisions } from './parent-following-tracer';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
 import { samplerFromEnv, SwitchableSampler } from './sampler';
 import { tracingActive, tracingState } from './tracing-state';
@@ -92,6 +93,7 @@ export function startTracing(options: TracingOptions): boolean {
     instrumentations: instrumentations(),
   });
   sdk.start();
+  followParentDecisions();
   Object.assign(state, { sdk, processor, active: true });
   return true;
 }

@@ -1,13 +1,19 @@
 import { context, propagation, ROOT_CONTEXT, Span, trace, TraceFlags } from '@opentelemetry/api';
 import { node } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { followParentDecisions } from './parent-following-tracer';
 import { samplerFromEnv } from './sampler';
-import { tracer, withSpan } from './with-span';
+import { withSpan } from './with-span';
 
 const exporter = new InMemorySpanExporter();
+// Obtained before the SDK is registered, as instrumentations and module constants are.
+const earlyTracer = trace.getTracer('early');
 
 // The production default sampler; register() also installs the AsyncLocalStorage context manager.
-beforeAll(() => new node.NodeTracerProvider({ sampler: samplerFromEnv({}), spanProcessors: [new SimpleSpanProcessor(exporter)] }).register());
+beforeAll(() => {
+  new node.NodeTracerProvider({ sampler: samplerFromEnv({}), spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
+  followParentDecisions();
+});
 afterAll(() => {
   trace.disable();
   context.disable();
@@ -15,10 +21,10 @@ afterAll(() => {
 });
 beforeEach(() => exporter.reset());
 
-/** Runs `work` under a parent span carrying the given sampled flag (a caller's traceparent, as the server span would). */
+/** Runs `work` under a server span continuing a caller's traceparent with the given sampled flag. */
 function under<T>(sampled: boolean, work: (server: Span) => Promise<T>): Promise<T> {
   const remote = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true });
-  const server = tracer.startSpan('POST /api/v1/telemetry', {}, remote);
+  const server = trace.getTracer('astraguard').startSpan('POST /api/v1/telemetry', {}, remote);
   return context.with(trace.setSpan(remote, server), async () => {
     try {
       return await work(server);
@@ -28,24 +34,39 @@ function under<T>(sampled: boolean, work: (server: Span) => Promise<T>): Promise
   });
 }
 
-describe('withSpan', () => {
-  it('records a child of a sampled parent, and ends it with error status when the work fails', async () => {
+const exportedNames = () => exporter.getFinishedSpans().map((span) => span.name);
+
+describe('tracing under sampled and unsampled parents', () => {
+  it('records children of a sampled parent, ending them with error status when the work fails', async () => {
     await under(true, () => withSpan('anomaly.detect', { 'astra.frame_count': 1 }, async () => 'done'));
     await under(true, () => withSpan('store.writeIngest', {}, async () => Promise.reject(new Error('redis down')))).catch(() => undefined);
+    expect(exportedNames().filter((name) => name === 'POST /api/v1/telemetry')).toHaveLength(2);
     const [detect, write] = exporter.getFinishedSpans().filter((span) => span.name !== 'POST /api/v1/telemetry');
     expect(detect).toMatchObject({ name: 'anomaly.detect', attributes: { 'astra.frame_count': 1 } });
     expect(write.status).toMatchObject({ code: 2, message: 'redis down' });
     expect(write.events.map((event) => event.name)).toEqual(['exception']);
   });
 
-  it('makes no span under a parent that is not recorded: the work runs in the parent span', async () => {
-    const [server, given] = await under(false, (server) => withSpan('anomaly.detect', {}, async (span) => [server, span] as const));
-    expect(given).toBe(server);
-    expect(given.isRecording()).toBe(false);
+  it('makes no span under an unsampled parent, whichever tracer asks: the parent is handed back', async () => {
+    const given = await under(false, async (server) => {
+      const own = await withSpan('anomaly.detect', {}, async (span) => span);
+      const decorated = trace.getTracer('default').startActiveSpan('telemetry.ingest', (span) => span);
+      const instrumented = earlyTracer.startSpan('evalsha');
+      return { server, own, decorated, instrumented };
+    });
+    expect(given.own).toBe(given.server);
+    expect(given.decorated).toBe(given.server);
+    expect(given.instrumented).toBe(given.server);
+    expect(given.server.isRecording()).toBe(false);
     expect(exporter.getFinishedSpans()).toHaveLength(0);
   });
 
   it('still fails like the work when there is no span to record the failure on', async () => {
     await expect(under(false, () => withSpan('store.writeIngest', {}, async () => Promise.reject(new Error('redis down'))))).rejects.toThrow('redis down');
+  });
+
+  it('leaves new root spans to the sampler', async () => {
+    await under(false, async () => trace.getTracer('astraguard').startSpan('background', { root: true }).end());
+    expect(exportedNames()).toEqual(['background']);
   });
 });

@@ -1,0 +1,56 @@
+import { Context, context, ProxyTracerProvider, Span, SpanOptions, trace, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+
+/**
+ * A tracer that makes no span under a local parent that is not recorded: it hands back the parent (a
+ * non-recording span, whose methods do nothing) instead of asking the SDK for another one. (A remote
+ * parent, a caller's traceparent, is never recording: its flag decides, so the SDK is asked.) Every
+ * sampler AstraGuard builds (tracing/sampler.ts) gives a child its parent's decision — the parent-based
+ * ones by rule, the trace-id ratio one because the trace id is shared — so the SDK's child would be
+ * non-recording too, only dearer: ids, parent validation, a sampler call and a context per span. An
+ * unsampled request thus costs its server span, whoever makes the spans inside it (AstraGuard's own,
+ * nestjs-otel's `@Span`, the ioredis instrumentation).
+ */
+class ParentFollowingTracer implements Tracer {
+  constructor(private readonly sdk: Tracer) {}
+
+  startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
+    const parent = options?.root ? undefined : trace.getSpan(parentContext);
+    const unsampledLocalParent = parent !== undefined && !parent.isRecording() && !parent.spanContext().isRemote;
+    return unsampledLocalParent ? parent : this.sdk.startSpan(name, options, parentContext);
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, parentContext: Context, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
+    const fn = rest.pop() as F;
+    const [options, parentContext = context.active()] = rest as [SpanOptions | undefined, Context | undefined];
+    const span = this.startSpan(name, options, parentContext);
+    // Handed the parent back: it is already the active span there, no new context is needed.
+    if (span === trace.getSpan(parentContext) && parentContext === context.active()) return fn(span) as ReturnType<F>;
+    return context.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+  }
+}
+
+class ParentFollowingTracerProvider implements TracerProvider {
+  private readonly tracers = new Map<string, Tracer>();
+
+  constructor(private readonly sdk: TracerProvider) {}
+
+  getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
+    const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
+    let tracer = this.tracers.get(key);
+    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.sdk.getTracer(name, version, options))));
+    return tracer;
+  }
+}
+
+/**
+ * Puts ParentFollowingTracer in front of the registered (SDK) tracer provider. Call right after the
+ * provider is registered, before any tracer is used: the API's global proxy keeps its identity, so
+ * tracers obtained earlier (instrumentations, module constants) go through it too.
+ */
+export function followParentDecisions(): void {
+  const global = trace.getTracerProvider();
+  if (global instanceof ProxyTracerProvider) global.setDelegate(new ParentFollowingTracerProvider(global.getDelegate()));
+}
