@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '@astra/config';
+import { runInRequestScope } from '../http/request-scope';
 import { AccessEntry, AccessLog } from './access-log';
 import { createRootLogger } from './root-logger';
 
@@ -19,11 +20,13 @@ function capture(level = 'info') {
 const entry = (status: number, extra: Partial<AccessEntry> = {}): AccessEntry => ({ requestId: 'req-1', method: 'POST', route: '/api/v1/telemetry', status, durationMs: 1.234, requestBytes: 110, responseBytes: 895, ...extra });
 
 describe('access log', () => {
-  it('writes the same fields, in the same order, as a pino line with a request child logger', () => {
+  it('writes the same fields, in the same order, as a pino line written during the request', () => {
     const { lines, logger, accessLog } = capture();
     const now = Date.UTC(2026, 10, 21, 12, 0, 0, 5);
     accessLog.write(entry(200, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }), now);
-    logger.child({ request_id: 'req-1' }).info({ msg: 'POST /api/v1/telemetry 200', category: 'access', event: 'http_request', method: 'POST', route: '/api/v1/telemetry', status: 200, duration_ms: 1.234, request_bytes: 110, response_bytes: 895, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) });
+    runInRequestScope({ requestId: 'req-1' }, () =>
+      logger.info({ msg: 'POST /api/v1/telemetry 200', category: 'access', event: 'http_request', method: 'POST', route: '/api/v1/telemetry', status: 200, duration_ms: 1.234, request_bytes: 110, response_bytes: 895, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) }),
+    );
     expect(lines).toHaveLength(2);
     const [access, pinoLine] = lines;
     expect(access.time).toBe('2026-11-21T12:00:00.005Z');
