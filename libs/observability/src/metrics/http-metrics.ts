@@ -5,7 +5,8 @@ import { Counter, Gauge, Histogram, register } from 'prom-client';
 /** 0.25 s is the latency-SLO threshold the alert rules use. */
 export const HTTP_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
-const OVERHEAD_BUCKETS = [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.001];
+/** Fine between 5 and 30 µs, where the request instrumentation's own time lies: a change of a few µs shows. */
+const OVERHEAD_BUCKETS = [0.000001, 0.0000025, 0.000005, 0.0000075, 0.00001, 0.0000125, 0.000015, 0.0000175, 0.00002, 0.0000225, 0.000025, 0.00003, 0.00005, 0.0001, 0.00025, 0.001];
 const RESOLUTION_BUCKETS = [0.1, 1, 5, 15, 30, 60, 300, 900, 3600];
 
 const ROUTE_STATUS = ['method', 'route', 'status'] as const;
