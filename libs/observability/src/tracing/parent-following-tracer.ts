@@ -14,22 +14,27 @@ class ParentFollowingTracer implements Tracer {
   constructor(private readonly sdk: Tracer) {}
 
   startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
-    const parent = options?.root ? undefined : trace.getSpan(parentContext);
-    const unsampledLocalParent = parent !== undefined && !parent.isRecording() && !parent.spanContext().isRemote;
-    return unsampledLocalParent ? parent : this.sdk.startSpan(name, options, parentContext);
+    return unsampledLocalParent(options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, parentContext: Context, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
-    const fn = rest.pop() as F;
+    const fn = rest.pop() as (span: Span) => ReturnType<F>;
     const [options, parentContext = context.active()] = rest as [SpanOptions | undefined, Context | undefined];
-    const span = this.startSpan(name, options, parentContext);
-    // Handed the parent back: it is already the active span there, no new context is needed.
-    if (span === trace.getSpan(parentContext) && parentContext === context.active()) return fn(span) as ReturnType<F>;
-    return context.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    const parent = unsampledLocalParent(options, parentContext);
+    // The parent is already the active span of its context: no new context is needed.
+    if (parent) return parentContext === context.active() ? fn(parent) : context.with(parentContext, fn, undefined, parent);
+    const span = this.sdk.startSpan(name, options, parentContext);
+    return context.with(trace.setSpan(parentContext, span), fn, undefined, span);
   }
+}
+
+/** The parent in `parentContext` when it is local and not recorded (and a new root was not asked for). */
+function unsampledLocalParent(options: SpanOptions | undefined, parentContext: Context): Span | undefined {
+  const parent = options?.root ? undefined : trace.getSpan(parentContext);
+  return parent && !parent.isRecording() && !parent.spanContext().isRemote ? parent : undefined;
 }
 
 class ParentFollowingTracerProvider implements TracerProvider {
