@@ -57,16 +57,23 @@ const LOG_CHUNK_BYTES = 4096;
 /** …and at least this often, so a quiet service's lines still show up at once. */
 const LOG_FLUSH_INTERVAL_MS = 250;
 
+/** The process's stdout destination, shared by every root logger (see bufferedStdout). */
+let stdout: DestinationStream | undefined;
+
 /**
  * stdout, written synchronously (pino's default) but in chunks: one write per ten access lines
  * instead of one per line, which cost about 20 µs per request (docs/benchmarks.md). Synchronous, so a
  * log reader that falls behind slows the service down instead of growing its memory. What is still
- * buffered is written when the process exits, crashes included.
+ * buffered is written when the process exits, crashes included. One per process, however many apps
+ * (tests make several): stdout is one file, and each would add a flush timer and an exit listener.
  */
 function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ sync: true, minLength: LOG_CHUNK_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS });
-  process.on('exit', () => stream.flushSync());
-  return stream;
+  if (!stdout) {
+    const stream = pino.destination({ sync: true, minLength: LOG_CHUNK_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS });
+    process.on('exit', () => stream.flushSync());
+    stdout = stream;
+  }
+  return stdout;
 }
 
 /** One JSON object per line on stdout, never pretty-printed. Tests pass their own destination to read the lines. */
