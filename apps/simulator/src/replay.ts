@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { UsageError } from './usage-error';
+import { readFlagFile, UsageError } from './usage-error';
 import { basename, extname } from 'node:path';
 
 /** A recorded series replayed as an extra channel of every rover, one row per frame. */
@@ -40,11 +39,6 @@ export function parseReplayCsv(text: string, source: string): number[] {
 }
 
 export function loadReplay(path: string): ReplaySeries {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--replay ${path}: ${(error as Error).message}`);
-  }
+  const text = readFlagFile('--replay', path);
   return { channel: channelNameFor(path), values: parseReplayCsv(text, path) };
 }

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseDuration } from './duration';
 import { DEFAULT_STUCK_CHANNEL, FAULT_KINDS, FAULT_TYPES, isRoverChannel, type Fault, type FaultType } from './faults';
 import { DEFAULT_ENVIRONMENT, ROVER_CHANNELS, type EnvironmentOptions } from './rover-model';
-import { UsageError } from './usage-error';
+import { readFlagFile, UsageError } from './usage-error';
 
 /** A fault as the scenario names it: the rover by number (1-based) or by instance id. */
 export interface ScenarioFault extends Omit<Fault, 'rover'> {
@@ -138,12 +137,7 @@ export function parseScenario(text: string, source: string): Scenario {
 }
 
 export function loadScenario(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--faults ${path}: ${(error as Error).message}`);
-  }
+  const text = readFlagFile('--faults', path);
   return parseScenario(text, path);
 }
 
