@@ -1,5 +1,5 @@
+import { isMainThread } from 'node:worker_threads';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -9,6 +9,7 @@ import { followParentDecisions } from './parent-following-tracer';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
 import { samplerFromEnv, SwitchableSampler } from './sampler';
 import { tracingActive, tracingState } from './tracing-state';
+import { WorkerSpanExporter } from './worker-span-exporter';
 
 /*
  * The OpenTelemetry SDK, started before Nest and the libraries it patches are loaded
@@ -44,14 +45,14 @@ function jsonLineWriter(env: Env, serviceVersion: string): LineWriter {
   return (line) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service, version: serviceVersion, environment, ...line })}\n`);
 }
 
-/** The span processor for OTEL_TRACES_EXPORTER (otlp by default, console, none → undefined). */
+/** The span processor for OTEL_TRACES_EXPORTER (otlp by default, exported from a worker thread; console; none → undefined). */
 function spanProcessor(env: Env, options: TracingOptions): SpanProcessor | undefined {
   if (options.exporter) return new SimpleSpanProcessor(options.exporter);
   const kind = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() || 'otlp';
   if (kind === 'none') return undefined;
   if (kind === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter());
   const endpoint = otlpEndpoint(env);
-  return new BatchSpanProcessor(new ReportingSpanExporter(new OTLPTraceExporter(), endpoint, jsonLineWriter(env, options.serviceVersion)));
+  return new BatchSpanProcessor(new ReportingSpanExporter(new WorkerSpanExporter(), endpoint, jsonLineWriter(env, options.serviceVersion)));
 }
 
 /**
@@ -74,6 +75,8 @@ export function startTracing(options: TracingOptions): boolean {
   const env = options.env ?? process.env;
   const state = tracingState();
   if (state.sdk) return true;
+  // The span export worker loads the same --require'd files: it must not trace (or start a worker) itself.
+  if (!isMainThread) return false;
   if (!tracingEnabledIn(env)) return false;
   const processor = spanProcessor(env, options);
   if (!processor) return false;
