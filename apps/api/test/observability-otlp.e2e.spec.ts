@@ -215,4 +215,24 @@ describe('with the trace collector down', () => {
       expect(await service.stop()).toBe(0);
     }
   }, 60_000);
+
+  it('stops without sitting through the exporter\'s retries when the collector never answers', async () => {
+    const silent = createServer(() => undefined);
+    const collectorPort = await freePort();
+    await new Promise<void>((resolve) => silent.listen(collectorPort, '127.0.0.1', () => resolve()));
+    const service = new ServiceProcess();
+    const apiPort = await freePort();
+    // Export timeout far past the test's own: only the shutdown's flush limit can end the wait. A long
+    // batch delay keeps the request's spans pending until shutdown flushes them into the silent collector.
+    await service.start({ PORT: String(apiPort), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`, OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_EXPORTER_OTLP_TIMEOUT: '600000' });
+    try {
+      const response = await fetch(`http://127.0.0.1:${apiPort}/api/v1/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(nominalFrames('silent-collector-rover', 1)[0]) });
+      expect(response.status).toBe(200);
+      expect(await service.stop()).toBe(0);
+      expect(service.lines.some((line) => line.msg === 'stopped')).toBe(true);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });

@@ -34,12 +34,20 @@ export function setTracingActive(active: boolean): void {
   tracingState().active = active;
 }
 
+/** How long a flush waits for the collector: a shutdown must not sit through the exporter's retries. */
+const FLUSH_LIMIT_MS = 2000;
+
 /**
- * Exports spans still buffered (before shutdown, or before a test reads an exporter). A collector
- * that is down must not fail the shutdown: its outage was already reported by the exporter.
+ * Exports spans still buffered (before shutdown, or before a test reads an exporter), waiting at most
+ * FLUSH_LIMIT_MS. A collector that is down or stuck must not fail or hold up the shutdown: its outage
+ * is reported by the exporter, and the spans it would not take are dropped.
  */
 export async function flushTracing(): Promise<void> {
-  await tracingState().processor?.forceFlush().catch(() => undefined);
+  const flushing = tracingState().processor?.forceFlush().catch(() => undefined);
+  if (!flushing) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([flushing, new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_LIMIT_MS)))]);
+  clearTimeout(timer);
 }
 
 export async function shutdownTracing(): Promise<void> {
