@@ -1,12 +1,16 @@
 /**
  * Cost of the three observability pillars on `POST /api/v1/telemetry`: the same service started
- * twice, once with everything on (metrics, tracing exported over OTLP/HTTP to a local sink, info
- * access logs) and once with everything off (METRICS_ENABLED=false, TRACING_ENABLED=false so the SDK
- * never starts, LOG_LEVEL=silent). Autocannon rounds alternate between the two in one run; the
- * throughput ratio is the median of each round's on/off ratio, so drift on the shared machine
- * cancels out within a pair.
+ * with everything on (metrics, tracing exported over OTLP/HTTP to a local sink, info access logs)
+ * and with everything off (METRICS_ENABLED=false, TRACING_ENABLED=false so the SDK never starts,
+ * LOG_LEVEL=silent). Autocannon rounds alternate between the two in one run; the throughput ratio is
+ * the median of the on/off ratios of rounds run back to back, so drift on the shared machine cancels
+ * out within a pair.
  *
- *   npm run bench:observability [-- --rounds 8 --seconds 4 --warmup 10 --connections 10 --sample-ratio 0.1]
+ * --services starts that many pairs of processes (2 by default). Two processes of the same build
+ * and settings differ by a few µs per request for as long as they live (what the JIT happened to
+ * inline and optimise); one pair would carry that luck into the result.
+ *
+ *   npm run bench:observability [-- --rounds 8 --seconds 4 --warmup 10 --connections 10 --sample-ratio 0.1 --services 2]
  *
  * --sample-ratio is the ratio of the parentbased_traceidratio sampler; 0.1 (default) is what
  * .env.example and docker-compose.prod.yml ship, 1 runs parentbased_always_on (every request traced).
@@ -47,12 +51,14 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     'sample-ratio': { type: 'string', default: '0.1' },
     pillars: { type: 'string', default: 'metrics,tracing,logs' },
+    services: { type: 'string', default: '2' },
   },
 });
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const WARMUP_SECONDS = Number(values.warmup);
+const SERVICES = Number(values.services);
 
 const CPUS = availableParallelism();
 const SERVICE_CPU = String(CPUS - 1);
@@ -83,7 +89,12 @@ async function otlpSink(): Promise<{ url: string; close: () => void; spans: () =
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close(), spans: () => requests };
 }
 
-async function startService(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
+interface Service {
+  port: number;
+  child: ChildProcess;
+}
+
+async function startService(env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const command = [process.execPath, '--require', './scripts/register-ts.js', '--require', './apps/api/src/instrumentation.ts', 'apps/api/src/main.ts'];
   const child = spawn(PINNED ? 'taskset' : command[0], PINNED ? ['-c', SERVICE_CPU, ...command] : command.slice(1), {
@@ -116,7 +127,7 @@ interface Measured {
   cpuUsPerRequest: number;
 }
 
-async function measuredRound(service: { port: number; child: ChildProcess }, seconds: number): Promise<Measured> {
+async function measuredRound(service: Service, seconds: number): Promise<Measured> {
   const cpuBefore = cpuSeconds(service.child.pid!);
   const result = await round(service.port, seconds);
   return { result, cpuUsPerRequest: ((cpuSeconds(service.child.pid!) - cpuBefore) / result.requests.total) * 1e6 };
@@ -153,21 +164,27 @@ async function main(): Promise<void> {
   const pillars = new Set(values.pillars.split(','));
   const ratio = Number(values['sample-ratio']);
   const sampler: Record<string, string> = ratio < 1 ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(ratio) } : { OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
-  const on = await startService({ NODE_ENV: 'development', LOG_LEVEL: pillars.has('logs') ? 'info' : 'silent', METRICS_ENABLED: String(pillars.has('metrics')), TRACING_ENABLED: String(pillars.has('tracing')), ...sampler, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
-  const off = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'silent', METRICS_ENABLED: 'false', TRACING_ENABLED: 'false' });
+  const onEnv = { NODE_ENV: 'development', LOG_LEVEL: pillars.has('logs') ? 'info' : 'silent', METRICS_ENABLED: String(pillars.has('metrics')), TRACING_ENABLED: String(pillars.has('tracing')), ...sampler, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url };
+  const offEnv = { NODE_ENV: 'development', LOG_LEVEL: 'silent', METRICS_ENABLED: 'false', TRACING_ENABLED: 'false' };
+  const pairs: { on: Service; off: Service }[] = [];
   try {
-    // Warm-up (JIT, engine state) for both, not measured.
-    await round(on.port, WARMUP_SECONDS);
-    await round(off.port, WARMUP_SECONDS);
+    for (let p = 0; p < SERVICES; p++) pairs.push({ on: await startService(onEnv), off: await startService(offEnv) });
+    // Warm-up (JIT, engine state) for every process, not measured.
+    for (const pair of pairs) {
+      await round(pair.on.port, WARMUP_SECONDS);
+      await round(pair.off.port, WARMUP_SECONDS);
+    }
     const results = { on: [] as Measured[], off: [] as Measured[] };
     for (let i = 0; i < ROUNDS; i++) {
-      // Alternate which goes first so drift on the shared machine hits both sides alike.
-      const order = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const side of order) {
-        const measured = await measuredRound(side === 'on' ? on : off, SECONDS);
-        results[side].push(measured);
-        const { result } = measured;
-        process.stdout.write(`round ${i + 1} ${side.padEnd(3)} ${result.requests.average.toFixed(0)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  cpu ${measured.cpuUsPerRequest.toFixed(0)} µs/request  non-2xx ${result.non2xx}\n`);
+      for (const [p, pair] of pairs.entries()) {
+        // Alternate which goes first so drift on the shared machine hits both sides alike.
+        const order = (i + p) % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+        for (const side of order) {
+          const measured = await measuredRound(pair[side], SECONDS);
+          results[side].push(measured);
+          const { result } = measured;
+          process.stdout.write(`round ${i + 1} pair ${p + 1} ${side.padEnd(3)} ${result.requests.average.toFixed(0)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  cpu ${measured.cpuUsPerRequest.toFixed(0)} µs/request  non-2xx ${result.non2xx}\n`);
+        }
       }
     }
     const summary = (side: 'on' | 'off') => ({
@@ -183,7 +200,7 @@ async function main(): Promise<void> {
     const rounds = results.on.map((on, i) => ({ on: on.result.requests.average, off: results.off[i].result.requests.average }));
     const throughputRatio = median(rounds.map((r) => r.on / r.off));
     const addedUs = median(rounds.map((r) => (1 / r.on - 1 / r.off) * 1e6));
-    const selfMeasured = await selfMeasuredOverheadUs(on.port);
+    const selfMeasured = await selfMeasuredOverheadUs(pairs[0].on.port);
     const report = {
       pillars: values.pillars,
       sampler: sampler.OTEL_TRACES_SAMPLER,
@@ -192,6 +209,7 @@ async function main(): Promise<void> {
       secondsPerRound: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
       connections: CONNECTIONS,
+      servicePairs: SERVICES,
       pinned: PINNED ? `service on CPU ${SERVICE_CPU}, load generator on the others` : 'no',
       on: onSummary,
       off: offSummary,
@@ -203,8 +221,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
-    on.child.kill('SIGTERM');
-    off.child.kill('SIGTERM');
+    for (const pair of pairs) for (const service of [pair.on, pair.off]) service.child.kill('SIGTERM');
     sink.close();
   }
 }
