@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import Ajv from 'ajv/dist/2019';
@@ -139,6 +139,7 @@ describe('docker-compose.prod.yml', () => {
 
 describe('Prometheus rules and config (promtool)', () => {
   const work = mkdtempSync(join(tmpdir(), 'deploy-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('passes promtool check config with the rule files it loads', async () => {
     writeFileSync(join(work, 'metrics_token'), 'token');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -35,13 +35,14 @@ describe('Prometheus scraping the service with the project config', () => {
   let service: TestApp;
   let prometheus: PrometheusServer;
   let metricsUrl: string;
+  let work: string | undefined;
 
   beforeAll(async () => {
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
     service = await startTestApp({ METRICS_TOKEN, METRICS_PORT: String(port), HOST: '127.0.0.1' });
 
-    const work = mkdtempSync(join(tmpdir(), 'scrape-'));
+    work = mkdtempSync(join(tmpdir(), 'scrape-'));
     writeFileSync(join(work, 'metrics_token'), METRICS_TOKEN);
     const config = parse(readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
       global: Record<string, unknown>;
@@ -65,6 +66,7 @@ describe('Prometheus scraping the service with the project config', () => {
   afterAll(async () => {
     await prometheus?.stop();
     await service?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('scrapes exact request counts and evaluates the SLO recording rules on them', async () => {

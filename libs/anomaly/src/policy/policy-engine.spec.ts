@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MissionPhase } from '@astra/storage';
@@ -80,8 +80,13 @@ describe('PolicyEngine', () => {
 
 describe('loadPhasePolicy', () => {
   it('rejects a policy file with a bad value, naming the key', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'bad.yaml');
-    writeFileSync(file, readFileSync(DEFAULT_POLICY_FILE, 'utf8').replace('threshold_multiplier: 1.25', 'threshold_multiplier: -2'));
-    expect(() => loadPhasePolicy(file)).toThrow(/phases\.LAUNCH\.threshold_multiplier must be a number/);
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'bad.yaml');
+    try {
+      writeFileSync(file, readFileSync(DEFAULT_POLICY_FILE, 'utf8').replace('threshold_multiplier: 1.25', 'threshold_multiplier: -2'));
+      expect(() => loadPhasePolicy(file)).toThrow(/phases\.LAUNCH\.threshold_multiplier must be a number/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
