@@ -5,7 +5,7 @@ import { Metric, register } from 'prom-client';
  * call, a label check, a string hash of the label set, a lookup in a dictionary object, a closure and
  * two objects per observation, and a bucket found by a number-to-string key: with the four HTTP
  * metrics, about 11 µs per request in the service (docs/benchmarks.md). Here a label set is resolved
- * once (`series`) to plain numbers that each request only adds to. They join prom-client's registry
+ * once (`for`) to plain numbers that each request only adds to. They join prom-client's registry
  * like its own metrics (the registry reads any object with name, help, type and `get`) and render
  * the same text, exemplars included.
  */
@@ -29,10 +29,9 @@ interface Exemplar {
   timestamp: number;
 }
 
-abstract class HotPathMetric<S> {
+abstract class HotPathMetric {
   abstract readonly type: MetricType;
   readonly aggregator = 'sum';
-  protected readonly series = new Map<string, S>();
 
   constructor(
     /** Mutable: prom-client renames counters in place while rendering OpenMetrics (see openmetrics.ts). */
@@ -42,8 +41,29 @@ abstract class HotPathMetric<S> {
 
   protected abstract values(): RenderedValue[];
 
+  abstract reset(): void;
+
   async get(): Promise<{ name: string; help: string; type: MetricType; values: RenderedValue[]; aggregator: string }> {
     return { name: this.name, help: this.help, type: this.type, values: this.values(), aggregator: this.aggregator };
+  }
+}
+
+/** A metric with one series of plain numbers per label set. */
+abstract class LabelledHotPathMetric<S> extends HotPathMetric {
+  private readonly series = new Map<string, S>();
+
+  protected abstract newSeries(labels: Labels): S;
+
+  /** The series of `labels` (none for an unlabelled metric); resolve once per label set and keep it. */
+  for(labels: Labels = {}): S {
+    const key = JSON.stringify(labels);
+    let series = this.series.get(key);
+    if (!series) this.series.set(key, (series = this.newSeries(labels)));
+    return series;
+  }
+
+  protected allSeries(): S[] {
+    return [...this.series.values()];
   }
 
   reset(): void {
@@ -62,24 +82,20 @@ export class CounterSeries {
   }
 }
 
-export class HotPathCounter extends HotPathMetric<CounterSeries> {
+export class HotPathCounter extends LabelledHotPathMetric<CounterSeries> {
   readonly type = 'counter';
 
-  /** The series of `labels`; resolve once per label set and keep it. */
-  for(labels: Labels): CounterSeries {
-    const key = seriesKey(labels);
-    let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = new CounterSeries(labels)));
-    return series;
+  protected newSeries(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
   }
 
   protected values(): RenderedValue[] {
-    return [...this.series.values()].map((series) => ({ labels: series.labels, value: series.value }));
+    return this.allSeries().map((series) => ({ labels: series.labels, value: series.value }));
   }
 }
 
 /** A value that goes up and down (no labels). */
-export class HotPathGauge extends HotPathMetric<never> {
+export class HotPathGauge extends HotPathMetric {
   readonly type = 'gauge';
   value = 0;
 
@@ -95,7 +111,7 @@ export class HotPathGauge extends HotPathMetric<never> {
     return [{ labels: {}, value: this.value }];
   }
 
-  override reset(): void {
+  reset(): void {
     this.value = 0;
   }
 }
@@ -133,7 +149,7 @@ export class HistogramSeries {
   }
 }
 
-export class HotPathHistogram extends HotPathMetric<HistogramSeries> {
+export class HotPathHistogram extends LabelledHotPathMetric<HistogramSeries> {
   readonly type = 'histogram';
 
   constructor(
@@ -144,18 +160,14 @@ export class HotPathHistogram extends HotPathMetric<HistogramSeries> {
     super(name, help);
   }
 
-  /** The series of `labels` (none for an unlabelled histogram); resolve once per label set and keep it. */
-  for(labels: Labels = {}): HistogramSeries {
-    const key = seriesKey(labels);
-    let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = new HistogramSeries(labels, this.bounds)));
-    return series;
+  protected newSeries(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.bounds);
   }
 
   /** Cumulative buckets, +Inf, sum and count per series, in prom-client's shape (series labels shared, `le` first). */
   protected values(): RenderedValue[] {
     const bucketName = `${this.name}_bucket`;
-    return [...this.series.values()].flatMap((series) => {
+    return this.allSeries().flatMap((series) => {
       let cumulative = 0;
       const buckets = [...this.bounds, '+Inf' as const].map((le, i): RenderedValue => {
         cumulative += series.counts[i];
@@ -170,15 +182,11 @@ export class HotPathHistogram extends HotPathMetric<HistogramSeries> {
   }
 }
 
-function seriesKey(labels: Labels): string {
-  return JSON.stringify(labels);
-}
-
 /**
  * The metric registered in prom-client's default registry under `name`, created and registered if
  * there is none yet (several apps share the registry in one jest process).
  */
-export function registeredHotPathMetric<T extends HotPathMetric<unknown>>(name: string, create: (name: string) => T): T {
+export function registeredHotPathMetric<T extends HotPathMetric>(name: string, create: (name: string) => T): T {
   const existing = register.getSingleMetric(name);
   if (existing) return existing as unknown as T;
   const metric = create(name);
