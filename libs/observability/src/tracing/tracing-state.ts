@@ -1,5 +1,6 @@
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { waitAtMost } from './wait-at-most';
 
 /**
  * Whether the SDK runs and whether spans are currently recorded. Kept on globalThis because the SDK
@@ -44,10 +45,7 @@ const FLUSH_LIMIT_MS = 2000;
  */
 export async function flushTracing(): Promise<void> {
   const flushing = tracingState().processor?.forceFlush().catch(() => undefined);
-  if (!flushing) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([flushing, new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_LIMIT_MS)))]);
-  clearTimeout(timer);
+  if (flushing) await waitAtMost(flushing, FLUSH_LIMIT_MS);
 }
 
 export async function shutdownTracing(): Promise<void> {

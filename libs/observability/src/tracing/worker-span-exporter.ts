@@ -5,6 +5,7 @@ import { ExportResult, ExportResultCode, InstrumentationScope } from '@opentelem
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { waitAtMost } from './wait-at-most';
 
 /*
  * OTLP export on a worker thread. Exporting on the request thread cost about 13 µs per request at a
@@ -142,9 +143,7 @@ export class WorkerSpanExporter implements SpanExporter {
     worker.ref();
     const exited = once(worker, 'exit');
     worker.postMessage({ kind: 'shutdown' } satisfies ToWorker);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)))]);
-    clearTimeout(timer);
+    await waitAtMost(exited, SHUTDOWN_GRACE_MS);
     await worker.terminate();
   }
 
