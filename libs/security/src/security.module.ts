@@ -10,7 +10,7 @@ import { BodyGate } from './body-gate';
 import { FixedWindowStorage } from './fixed-window.storage';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SecurityAudit } from './security-audit';
-import { SecurityMetrics } from './security-metrics';
+import { SecurityMetrics, securityMetricProviders } from './security-metrics';
 
 function loadKeys(config: AppConfig, audit: SecurityAudit): ApiKeyEntry[] {
   const entries = parseApiKeys(config.apiKeys);
@@ -38,6 +38,7 @@ function loadKeys(config: AppConfig, audit: SecurityAudit): ApiKeyEntry[] {
     }),
   ],
   providers: [
+    ...securityMetricProviders,
     SecurityMetrics,
     SecurityAudit,
     BodyGate,
