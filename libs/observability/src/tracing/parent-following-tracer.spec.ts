@@ -65,6 +65,14 @@ describe('tracing under sampled and unsampled parents', () => {
     await expect(under(false, () => withSpan('store.writeIngest', {}, async () => Promise.reject(new Error('redis down'))))).rejects.toThrow('redis down');
   });
 
+  it('records children of a sampled parent that has ended (work that outlives its request), from a context given explicitly', async () => {
+    const endedSampled = await under(true, async (server) => trace.setSpan(context.active(), server));
+    exporter.reset();
+    await under(false, async () => trace.getTracer('astraguard').startActiveSpan('alert.send', {}, endedSampled, (span) => span.end()));
+    expect(exportedNames()).toEqual(['alert.send']);
+    expect(exporter.getFinishedSpans()[0].parentSpanContext?.spanId).toBe(trace.getSpan(endedSampled)?.spanContext().spanId);
+  });
+
   it('leaves new root spans to the sampler', async () => {
     await under(false, async () => trace.getTracer('astraguard').startSpan('background', { root: true }).end());
     expect(exportedNames()).toEqual(['background']);

@@ -1,8 +1,8 @@
-import { Context, context, ProxyTracerProvider, Span, SpanOptions, trace, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+import { Context, context, ProxyTracerProvider, Span, SpanOptions, trace, TraceFlags, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
 
 /**
- * A tracer that makes no span under a local parent that is not recorded: it hands back the parent (a
- * non-recording span, whose methods do nothing) instead of asking the SDK for another one. (A remote
+ * A tracer that makes no span under a local parent that is neither recorded nor sampled: it hands back
+ * the parent (a non-recording span, whose methods do nothing) instead of asking the SDK for another one. (A remote
  * parent, a caller's traceparent, is never recording: its flag decides, so the SDK is asked.) Every
  * sampler AstraGuard builds (tracing/sampler.ts) gives a child its parent's decision — the parent-based
  * ones by rule, the trace-id ratio one because the trace id is shared — so the SDK's child would be
@@ -31,10 +31,16 @@ class ParentFollowingTracer implements Tracer {
   }
 }
 
-/** The parent in `parentContext` when it is local and not recorded (and a new root was not asked for). */
+/**
+ * The parent in `parentContext` when it is local, not recorded and not sampled (and a new root was not
+ * asked for). Not recording alone is not enough: a sampled span stops recording when it ends, and work
+ * that outlives its request (an alert sent after the response) still belongs in its trace.
+ */
 function unsampledLocalParent(options: SpanOptions | undefined, parentContext: Context): Span | undefined {
   const parent = options?.root ? undefined : trace.getSpan(parentContext);
-  return parent && !parent.isRecording() && !parent.spanContext().isRemote ? parent : undefined;
+  if (!parent || parent.isRecording()) return undefined;
+  const { traceFlags, isRemote } = parent.spanContext();
+  return traceFlags & TraceFlags.SAMPLED || isRemote ? undefined : parent;
 }
 
 class ParentFollowingTracerProvider implements TracerProvider {
