@@ -20,12 +20,15 @@ class ParentFollowingTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, parentContext: Context, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
-    const fn = rest.pop() as (span: Span) => ReturnType<F>;
-    const [options, parentContext = context.active()] = rest as [SpanOptions | undefined, Context | undefined];
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, a: SpanOptions | F, b?: Context | F, c?: F): ReturnType<F> {
+    // Overloads by argument count, without a rest array: this runs for every span asked for in a request.
+    const fn = (c ?? b ?? a) as (span: Span) => ReturnType<F>;
+    const options = typeof a === 'function' ? undefined : a;
+    const active = context.active();
+    const parentContext = typeof b === 'object' ? b : active;
     const parent = unsampledLocalParent(options, parentContext);
     // The parent is already the active span of its context: no new context is needed.
-    if (parent) return parentContext === context.active() ? fn(parent) : context.with(parentContext, fn, undefined, parent);
+    if (parent) return parentContext === active ? fn(parent) : context.with(parentContext, fn, undefined, parent);
     const span = this.sdk.startSpan(name, options, parentContext);
     return context.with(trace.setSpan(parentContext, span), fn, undefined, span);
   }
@@ -49,7 +52,8 @@ class ParentFollowingTracerProvider implements TracerProvider {
   constructor(private readonly sdk: TracerProvider) {}
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
-    const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
+    // nestjs-otel's @Span asks for its tracer on every call: the usual bare name is its own key.
+    const key = version === undefined && options?.schemaUrl === undefined ? name : `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
     let tracer = this.tracers.get(key);
     if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.sdk.getTracer(name, version, options))));
     return tracer;

@@ -14,7 +14,8 @@ export interface ServerSpan {
  * recording span: an unsampled request costs the ids and the context, nothing more.
  */
 export function startServerSpan(method: string, url: string, headers: IncomingHttpHeaders): ServerSpan {
-  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  // The W3C propagator (the only one sdk.ts installs) reads nothing without a traceparent.
+  const parent = headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
   const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
   if (span.isRecording()) {
     const query = url.indexOf('?');
