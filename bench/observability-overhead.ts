@@ -6,11 +6,11 @@
  * the median of the on/off ratios of rounds run back to back, so drift on the shared machine cancels
  * out within a pair.
  *
- * --services starts that many pairs of processes (2 by default). Two processes of the same build
- * and settings differ by a few µs per request for as long as they live (what the JIT happened to
- * inline and optimise); one pair would carry that luck into the result.
+ * --services starts that many pairs of processes (4 by default). Two processes of the same build
+ * and settings differ by several µs per request, at times by 20 or more, for as long as they live
+ * (what the JIT happened to inline and optimise); one pair would carry that luck into the result.
  *
- *   npm run bench:observability [-- --rounds 8 --seconds 4 --warmup 10 --connections 10 --sample-ratio 0.1 --services 2]
+ *   npm run bench:observability [-- --rounds 8 --seconds 4 --warmup 10 --connections 10 --sample-ratio 0.1 --services 4]
  *
  * --sample-ratio is the ratio of the parentbased_traceidratio sampler; 0.1 (default) is what
  * .env.example and docker-compose.prod.yml ship, 1 runs parentbased_always_on (every request traced).
@@ -51,7 +51,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     'sample-ratio': { type: 'string', default: '0.1' },
     pillars: { type: 'string', default: 'metrics,tracing,logs' },
-    services: { type: 'string', default: '2' },
+    services: { type: 'string', default: '4' },
   },
 });
 const ROUNDS = Number(values.rounds);
