@@ -132,7 +132,7 @@ describe('spans of an ingestion (in-memory store)', () => {
 });
 
 describe('trace context on outgoing webhook alerts', () => {
-  it('sends the alert with the traceparent of the request that raised it', async () => {
+  it('sends the alert in the trace of the request that raised it, from a span of its own', async () => {
     const received: (string | undefined)[] = [];
     const receiver = createServer((req, res) => {
       received.push(req.headers.traceparent as string | undefined);
@@ -150,6 +150,11 @@ describe('trace context on outgoing webhook alerts', () => {
       expect(answer.body.is_anomaly).toBe(true);
       for (let waited = 0; received.length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(received[0]).toMatch(new RegExp(`^00-${callerTraceId}-[0-9a-f]{16}-01$`));
+      // The traceparent names the span of the webhook call itself, recorded in the caller's trace (the receiver's parent).
+      await flushTracing();
+      const call = exporter.getFinishedSpans().find((span) => span.spanContext().spanId === received[0]?.split('-')[2]);
+      expect(call?.name).toBe('webhook alert.send');
+      expect(call?.spanContext().traceId).toBe(callerTraceId);
     } finally {
       await app.close();
       receiver.close();

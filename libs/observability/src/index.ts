@@ -5,7 +5,7 @@ export { routeLabel } from './http/route-label';
 export { HTTP_DURATION_BUCKETS } from './metrics/http-metrics';
 export { applyObservability, ObservabilityModule, ObservabilityOptions } from './observability.module';
 export { ObservabilitySnapshot, ObservabilityState } from './observability-state';
-export { traceContextHeaders } from './tracing/trace-headers';
+export { currentTraceContext, inTraceContext, traceContextHeaders, TraceContext } from './tracing/trace-headers';
 export { tracer, withSpan } from './tracing/with-span';
 export { tracingActive } from './tracing/tracing-state';
 export { traceMethods } from './tracing/traced-methods';

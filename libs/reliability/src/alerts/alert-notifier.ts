@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokenCircuitError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { APP_CONFIG, AppConfig } from '@astra/config';
-import { traceContextHeaders } from '@astra/observability';
+import { currentTraceContext, inTraceContext, traceContextHeaders, TraceContext } from '@astra/observability';
 import { severityRank, StoredAnomaly } from '@astra/storage';
 import { GuardedDependency } from '../policies/guarded-dependency';
 import { ReliabilityMetrics } from '../reliability-metrics';
@@ -18,8 +18,8 @@ export class AlertNotifier {
   private readonly logger = new Logger('Alerts');
   private readonly queue: StoredAnomaly[] = [];
   private readonly parked: StoredAnomaly[] = [];
-  /** The trace each alert was raised in (W3C headers), so the webhook call continues it whenever it is sent. */
-  private readonly traceOf = new WeakMap<StoredAnomaly, Record<string, string>>();
+  /** The trace each alert was raised in, so its webhook calls join that trace whenever they are made. */
+  private readonly traceOf = new WeakMap<StoredAnomaly, TraceContext>();
   private sending?: Promise<void>;
 
   constructor(
@@ -42,7 +42,7 @@ export class AlertNotifier {
     const bar = severityRank(this.config.reliability.alertMinSeverity);
     for (const anomaly of anomalies) {
       if (severityRank(anomaly.severity_level) < bar) continue;
-      this.traceOf.set(anomaly, traceContextHeaders());
+      this.traceOf.set(anomaly, currentTraceContext());
       this.keep(this.queue, anomaly);
     }
     this.sending ??= this.drain().finally(() => (this.sending = undefined));
@@ -78,16 +78,20 @@ export class AlertNotifier {
   /** 'later' when it may succeed on another try; 'refused' when the webhook rejected it for good (4xx). */
   private async send(alert: StoredAnomaly): Promise<'delivered' | 'later' | 'refused'> {
     try {
-      await this.webhook.execute('alert.send', async (signal) => {
-        const response = await fetch(this.config.reliability.alertWebhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': alert.anomaly_id, ...this.traceOf.get(alert) },
-          body: JSON.stringify({ event: 'anomaly_detected', anomaly: alert }),
-          signal,
+      // Each attempt is a span in the alert's trace; its traceparent names that span (the receiver's parent).
+      const attempts = () =>
+        this.webhook.execute('alert.send', async (signal) => {
+          const response = await fetch(this.config.reliability.alertWebhookUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': alert.anomaly_id, ...traceContextHeaders() },
+            body: JSON.stringify({ event: 'anomaly_detected', anomaly: alert }),
+            signal,
+          });
+          await response.body?.cancel();
+          if (!response.ok) throw new WebhookStatusError(response.status);
         });
-        await response.body?.cancel();
-        if (!response.ok) throw new WebhookStatusError(response.status);
-      });
+      const raisedIn = this.traceOf.get(alert);
+      await (raisedIn ? inTraceContext(raisedIn, attempts) : attempts());
       this.metrics.alertsSent.inc({ outcome: 'delivered' });
       return 'delivered';
     } catch (error) {
