@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 export const AUTH_FAILURE_REASONS = ['missing', 'invalid', 'forbidden', 'admin_disabled'] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
-/** The security module's own metrics (created once per registry: several apps share it in a test process). */
+/** Created once per registry (@willsoto reuses a registered metric: several apps share it in a test process). */
 export const securityMetricProviders = [
   makeCounterProvider({ name: 'astra_auth_failures_total', help: 'Requests refused for their credentials or role, by reason', labelNames: ['reason'] }),
   makeCounterProvider({ name: 'astra_rate_limited_total', help: 'Requests refused with 429 by the rate limiter' }),

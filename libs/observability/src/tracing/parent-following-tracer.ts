@@ -1,14 +1,14 @@
 import { Context, context, ProxyTracerProvider, Span, SpanOptions, trace, TraceFlags, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
 
 /**
- * A tracer that makes no span under a local parent that is neither recorded nor sampled: it hands back
- * the parent (a non-recording span, whose methods do nothing) instead of asking the SDK for another one. (A remote
- * parent, a caller's traceparent, is never recording: its flag decides, so the SDK is asked.) Every
- * sampler AstraGuard builds (tracing/sampler.ts) gives a child its parent's decision — the parent-based
- * ones by rule, the trace-id ratio one because the trace id is shared — so the SDK's child would be
- * non-recording too, only dearer: ids, parent validation, a sampler call and a context per span. An
- * unsampled request thus costs its server span, whoever makes the spans inside it (AstraGuard's own,
- * nestjs-otel's `@Span`, the ioredis instrumentation).
+ * A tracer that makes no span under a local parent that is neither recorded nor sampled: it hands
+ * back the parent (a non-recording span, whose methods do nothing) instead of asking the SDK for
+ * another one. (A remote parent, a caller's traceparent, is never recording: its flag decides, so the
+ * SDK is asked.) Every sampler AstraGuard builds (tracing/sampler.ts) gives a child its parent's
+ * decision — the parent-based ones by rule, the trace-id ratio one because the trace id is shared —
+ * so the SDK's child would be non-recording too, only dearer: ids, parent validation, a sampler call
+ * and a context per span. An unsampled request thus costs its server span, whoever makes the spans
+ * inside it (AstraGuard's own, nestjs-otel's `@Span`, the ioredis instrumentation).
  */
 class ParentFollowingTracer implements Tracer {
   constructor(private readonly sdk: Tracer) {}

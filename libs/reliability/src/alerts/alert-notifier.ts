@@ -90,8 +90,7 @@ export class AlertNotifier {
           await response.body?.cancel();
           if (!response.ok) throw new WebhookStatusError(response.status);
         });
-      const raisedIn = this.traceOf.get(alert);
-      await (raisedIn ? inTraceContext(raisedIn, attempts) : attempts());
+      await inTraceContext(this.traceOf.get(alert) ?? currentTraceContext(), attempts);
       this.metrics.alertsSent.inc({ outcome: 'delivered' });
       return 'delivered';
     } catch (error) {
