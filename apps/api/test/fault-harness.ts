@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { MetricValueWithName, register } from 'prom-client';
+import type { TestApp } from './test-app';
 
 /** Shared by the fault tests (fault-*.e2e.spec.ts): real processes, bounded loops, no wall-clock assertions. */
 
@@ -42,6 +43,17 @@ export async function metricValue(name: string, labels: Record<string, string> =
   return values
     .filter((v) => (v.metricName ?? name) === name && Object.entries(labels).every(([key, value]) => v.labels[key] === value))
     .reduce((sum, v) => sum + v.value, 0);
+}
+
+/** One entry of the recovery orchestrator's history (GET /api/v1/recovery/history). */
+export interface RecoveryRecord {
+  action: string;
+  status: string;
+}
+
+/** The recovery orchestrator's history, newest first (open mode: no API key). */
+export async function recoveryHistory(app: TestApp): Promise<RecoveryRecord[]> {
+  return (await app.http().get('/api/v1/recovery/history').expect(200)).body as RecoveryRecord[];
 }
 
 /** Every frame id in an instance's Redis stream, oldest first (duplicates kept, so they can be counted). */

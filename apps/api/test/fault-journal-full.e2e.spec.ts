@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startRedisServer } from '../../../test/redis-server';
-import { eventually, FAST_REDIS_POLICY, metricValue, storedFrameIds, tempDir } from './fault-harness';
+import { eventually, FAST_REDIS_POLICY, metricValue, recoveryHistory, storedFrameIds, tempDir } from './fault-harness';
 import { nominalFrames, startTestApp } from './test-app';
 
 /**
@@ -37,7 +37,7 @@ describe('journal full', () => {
 
       await redis.restart();
       await eventually(async () => (await app.http().get('/api/v1/status')).body.fallback_mode === 'primary', 'primary mode');
-      const actions = ((await app.http().get('/api/v1/recovery/history').expect(200)).body as { action: string }[]).map((h) => h.action);
+      const actions = (await recoveryHistory(app)).map((h) => h.action);
       expect(actions).toEqual(expect.arrayContaining(['enter_safe_mode', 'leave_safe_mode', 'journal_replay']));
       await eventually(async () => (await metricValue('astra_fallback_mode', { mode: 'primary' })) === 1, 'the primary-mode gauge', 30);
       const after = (await app.http().post('/api/v1/telemetry').send(frames[59]).expect(200)).body.frame_id;

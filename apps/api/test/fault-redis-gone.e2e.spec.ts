@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startRedisServer } from '../../../test/redis-server';
-import { eventually, FAST_REDIS_POLICY, storedFrameIds, tempDir } from './fault-harness';
+import { eventually, FAST_REDIS_POLICY, recoveryHistory, storedFrameIds, tempDir } from './fault-harness';
 import { nominalFrames, startTestApp } from './test-app';
-
-interface RecoveryRecord {
-  action: string;
-  status: string;
-}
 
 /**
  * Fault test: Redis away for longer than the client keeps reconnecting (about 21 s, then ioredis stops:
@@ -24,7 +19,7 @@ describe('Redis gone until the client gives up', () => {
     const frames = nominalFrames('rover-gone', 40);
     const acknowledged: string[] = [];
     const post = async (frame: object) => acknowledged.push((await app.http().post('/api/v1/telemetry').send(frame).expect(200)).body.frame_id);
-    const history = async () => (await app.http().get('/api/v1/recovery/history').expect(200)).body as RecoveryRecord[];
+    const history = () => recoveryHistory(app);
     try {
       for (const frame of frames.slice(0, 10)) await post(frame);
       await redis.kill();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startRedisServer } from '../../../test/redis-server';
-import { eventually, FAST_REDIS_POLICY, storedFrameIds, tempDir } from './fault-harness';
+import { eventually, FAST_REDIS_POLICY, recoveryHistory, storedFrameIds, tempDir } from './fault-harness';
 import { nominalFrames, startTestApp } from './test-app';
 
 /**
@@ -77,7 +77,7 @@ describe('Redis killed mid-load', () => {
       expect([...breakerStates].every((state) => ['closed', 'open', 'half_open'].includes(state))).toBe(true);
       expect(breakerStates.has('open')).toBe(true);
       expect(readiness).toEqual(new Set([200, 503]));
-      const history = (await app.http().get('/api/v1/recovery/history').expect(200)).body as { action: string; status: string }[];
+      const history = await recoveryHistory(app);
       expect(history.some((h) => h.action === 'journal_replay' && h.status === 'success')).toBe(true);
 
       const stored = await storedFrameIds(redis.url, prefix, 'rover-kill');
