@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { context, TraceFlags } from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpMetrics } from '../metrics/http-metrics';
@@ -53,8 +53,7 @@ function onResponseClose(this: ObservedResponse): void {
 export function enterRequestContext(_req: Request, res: Response, next: NextFunction): void {
   const observation = (res as Partial<ObservedResponse>)[OBSERVATION];
   if (!observation) return next();
-  const server = observation.server;
-  runInRequestScope(observation, server ? () => context.with(server.context, next) : next);
+  runInRequestScope(observation, observation.server?.context ?? ROOT_CONTEXT, next);
 }
 
 function headerBytes(value: string | number | string[] | undefined): number {
@@ -87,7 +86,8 @@ export class RequestObserver {
     // nestjs-pino gives Nest's loggers this app's root logger during the request; the root logger's
     // mixin adds the request id from the request scope, so no child logger is made per request.
     req.log = this.logger;
-    const observation: Observation = { observer: this, started, requestId, quiet: isQuietPath(req.url), metrics: this.state.metricsOn, overhead: 0 };
+    // Every field from the start: one object shape for all requests, sampled or not.
+    const observation: Observation = { observer: this, started, requestId, quiet: isQuietPath(req.url), metrics: this.state.metricsOn, server: undefined, traceId: undefined, spanId: undefined, overhead: 0 };
     if (tracingActive() && !observation.quiet) {
       const server = (observation.server = startServerSpan(req.method, req.url, req.headers));
       const ids = server.span.spanContext();

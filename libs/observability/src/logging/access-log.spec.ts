@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { loadConfig } from '@astra/config';
 import { runInRequestScope } from '../http/request-scope';
 import { AccessEntry, AccessLog } from './access-log';
@@ -24,7 +25,7 @@ describe('access log', () => {
     const { lines, logger, accessLog } = capture();
     const now = Date.UTC(2026, 10, 21, 12, 0, 0, 5);
     accessLog.write(entry(200, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }), now);
-    runInRequestScope({ requestId: 'req-1' }, () =>
+    runInRequestScope({ requestId: 'req-1' }, ROOT_CONTEXT, () =>
       logger.info({ msg: 'POST /api/v1/telemetry 200', category: 'access', event: 'http_request', method: 'POST', route: '/api/v1/telemetry', status: 200, duration_ms: 1.234, request_bytes: 110, response_bytes: 895, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) }),
     );
     expect(lines).toHaveLength(2);

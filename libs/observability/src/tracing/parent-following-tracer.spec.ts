@@ -2,7 +2,7 @@ import { context, propagation, ROOT_CONTEXT, Span, trace, TraceFlags } from '@op
 import { node } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { followParentDecisions } from './parent-following-tracer';
-import { samplerFromEnv } from './sampler';
+import { samplingFromEnv } from './sampler';
 import { withSpan } from './with-span';
 
 const exporter = new InMemorySpanExporter();
@@ -11,7 +11,7 @@ const earlyTracer = trace.getTracer('early');
 
 // The production default sampler; register() also installs the AsyncLocalStorage context manager.
 beforeAll(() => {
-  new node.NodeTracerProvider({ sampler: samplerFromEnv({}), spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
+  new node.NodeTracerProvider({ sampler: samplingFromEnv({}).sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
   followParentDecisions();
 });
 afterAll(() => {

@@ -1,21 +1,37 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { samplerFromEnv, SwitchableSampler } from './sampler';
+import { samplingFromEnv, SwitchableSampler } from './sampler';
+import { newTraceId } from './trace-ids';
 
-const decide = (sampler: { shouldSample: SwitchableSampler['shouldSample'] }) => sampler.shouldSample(ROOT_CONTEXT, '0af7651916cd43dd8448eb211c80319c', 'span', SpanKind.SERVER, {}, []).decision;
+const decide = (sampler: { shouldSample: SwitchableSampler['shouldSample'] }, traceId = '0af7651916cd43dd8448eb211c80319c') =>
+  sampler.shouldSample(ROOT_CONTEXT, traceId, 'span', SpanKind.SERVER, {}, []).decision;
 
 describe('samplers', () => {
   it('follow OTEL_TRACES_SAMPLER (default parent-based always on)', () => {
-    expect(samplerFromEnv({}).toString()).toContain('ParentBased{root=AlwaysOnSampler');
-    expect(decide(samplerFromEnv({ OTEL_TRACES_SAMPLER: 'always_off' }))).toBe(SamplingDecision.NOT_RECORD);
-    expect(samplerFromEnv({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).toString()).toContain('TraceIdRatioBased{0.25}');
+    expect(samplingFromEnv({}).sampler.toString()).toContain('ParentBased{root=AlwaysOnSampler');
+    expect(decide(samplingFromEnv({ OTEL_TRACES_SAMPLER: 'always_off' }).sampler)).toBe(SamplingDecision.NOT_RECORD);
+    expect(samplingFromEnv({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).sampler.toString()).toContain('TraceIdRatioBased{0.25}');
   });
 
   it('records nothing while switched off', () => {
     let on = true;
-    const sampler = new SwitchableSampler(samplerFromEnv({ OTEL_TRACES_SAMPLER: 'always_on' }), () => on);
+    const sampler = new SwitchableSampler(samplingFromEnv({ OTEL_TRACES_SAMPLER: 'always_on' }).sampler, () => on);
     expect(decide(sampler)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     on = false;
     expect(decide(sampler)).toBe(SamplingDecision.NOT_RECORD);
   });
+
+  it.each(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])(
+    'decides a new trace by its id the way the %s sampler does',
+    (kind) => {
+      const { sampler, newTraceBound } = samplingFromEnv({ OTEL_TRACES_SAMPLER: kind, OTEL_TRACES_SAMPLER_ARG: '0.3' });
+      const ids = Array.from({ length: 2000 }, newTraceId);
+      const sampledBySdk = ids.map(({ traceId }) => decide(sampler, traceId) === SamplingDecision.RECORD_AND_SAMPLED);
+      expect(ids.map(({ ratioKey }) => ratioKey < newTraceBound)).toEqual(sampledBySdk);
+      // Ratio samplers keep about their share (0.3 ± 0.05 of 2000 fails about once in 10^6 runs).
+      const kept = sampledBySdk.filter(Boolean).length / ids.length;
+      if (kind.endsWith('traceidratio')) expect(Math.abs(kept - 0.3)).toBeLessThan(0.05);
+      else expect(kept).toBe(kind.endsWith('always_on') ? 1 : 0);
+    },
+  );
 });

@@ -8,21 +8,42 @@ function ratio(env: Env): number {
   return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 1;
 }
 
-/** The sampler the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG variables name (default parentbased_always_on). */
-export function samplerFromEnv(env: Env): Sampler {
+/**
+ * What the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG variables ask for (default
+ * parentbased_always_on): the sampler, and how it decides a new trace (one without a caller's
+ * traceparent). Every sampler here decides a new trace by its root rule alone — always, never, or by
+ * trace-id ratio — so that decision is a bound on the trace id's ratio key (trace-ids.ts), the way
+ * TraceIdRatioBasedSampler reads it: server-span.ts decides new traces with it before asking the SDK.
+ */
+export interface Sampling {
+  sampler: Sampler;
+  /** A new trace is sampled when its id's ratio key is below this bound. */
+  newTraceBound: number;
+}
+
+/** Every ratio key is below it. */
+const ALWAYS = 0x100000000;
+const NEVER = 0;
+
+/** TraceIdRatioBasedSampler's bound for `ratio`. */
+function ratioBound(ratio: number): number {
+  return ratio === 1 ? ALWAYS : Math.floor(ratio * 0xffffffff);
+}
+
+export function samplingFromEnv(env: Env): Sampling {
   switch ((env.OTEL_TRACES_SAMPLER ?? '').trim() || 'parentbased_always_on') {
     case 'always_on':
-      return new AlwaysOnSampler();
+      return { sampler: new AlwaysOnSampler(), newTraceBound: ALWAYS };
     case 'always_off':
-      return new AlwaysOffSampler();
+      return { sampler: new AlwaysOffSampler(), newTraceBound: NEVER };
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio(env));
+      return { sampler: new TraceIdRatioBasedSampler(ratio(env)), newTraceBound: ratioBound(ratio(env)) };
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }), newTraceBound: NEVER };
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio(env)) });
+      return { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio(env)) }), newTraceBound: ratioBound(ratio(env)) };
     default:
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return { sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), newTraceBound: ALWAYS };
   }
 }
 

@@ -7,7 +7,9 @@ import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExpor
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { followParentDecisions } from './parent-following-tracer';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
-import { samplerFromEnv, SwitchableSampler } from './sampler';
+import { RequestContextManager } from './request-context-manager';
+import { samplingFromEnv, SwitchableSampler } from './sampler';
+import { TraceIdGenerator } from './trace-ids';
 import { tracingActive, tracingState } from './tracing-state';
 import { WorkerSpanExporter } from './worker-span-exporter';
 
@@ -80,6 +82,8 @@ export function startTracing(options: TracingOptions): boolean {
   if (!tracingEnabledIn(env)) return false;
   const processor = spanProcessor(env, options);
   if (!processor) return false;
+  const sampling = samplingFromEnv(env);
+  const ids = new TraceIdGenerator();
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || env.SERVICE_NAME?.trim() || 'astraguard',
@@ -87,7 +91,9 @@ export function startTracing(options: TracingOptions): boolean {
       'deployment.environment': env.NODE_ENV?.trim() || 'development',
     }),
     resourceDetectors: [envDetector],
-    sampler: new SwitchableSampler(samplerFromEnv(env), tracingActive),
+    sampler: new SwitchableSampler(sampling.sampler, tracingActive),
+    idGenerator: ids,
+    contextManager: new RequestContextManager(),
     spanProcessors: [processor],
     // Traces only: metrics are Prometheus's (prom-client), logs are pino's.
     metricReaders: [],
@@ -97,6 +103,6 @@ export function startTracing(options: TracingOptions): boolean {
   });
   sdk.start();
   followParentDecisions();
-  Object.assign(state, { sdk, processor, active: true });
+  Object.assign(state, { sdk, processor, active: true, newTraces: { bound: sampling.newTraceBound, ids } });
   return true;
 }

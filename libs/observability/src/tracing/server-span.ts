@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { newSpanId, newTraceId } from './trace-ids';
+import { tracingState } from './tracing-state';
 import { tracer } from './with-span';
 
 /** A request's HTTP server span and the context that makes it the parent of the request's work. */
@@ -12,8 +14,22 @@ export interface ServerSpan {
  * Starts the server span of a request, continuing the caller's W3C `traceparent` when there is one.
  * Named after the method until the route is known (endServerSpan). Attributes are set only on a
  * recording span: an unsampled request costs the ids and the context, nothing more.
+ *
+ * A new trace is decided here, by its id, the way the configured sampler decides it (sampler.ts): a
+ * dropped one gets a non-recording span with fresh ids, as the SDK would make it, without the SDK's
+ * span machinery (about 4 µs, for nine requests in ten at the usual 10 % rate); a kept one goes to
+ * the SDK with the id chosen here, on which its sampler reaches the same decision.
  */
 export function startServerSpan(method: string, url: string, headers: IncomingHttpHeaders): ServerSpan {
+  const newTraces = tracingState().newTraces;
+  if (headers.traceparent === undefined && newTraces) {
+    const { traceId, ratioKey } = newTraceId();
+    if (ratioKey >= newTraces.bound) {
+      const dropped = trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: TraceFlags.NONE });
+      return { span: dropped, context: trace.setSpan(ROOT_CONTEXT, dropped) };
+    }
+    newTraces.ids.useForNextTrace(traceId);
+  }
   // The W3C propagator (the only one sdk.ts installs) reads nothing without a traceparent.
   const parent = headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
   const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);

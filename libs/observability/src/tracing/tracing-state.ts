@@ -1,5 +1,6 @@
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { TraceIdGenerator } from './trace-ids';
 import { waitAtMost } from './wait-at-most';
 
 /**
@@ -12,6 +13,8 @@ interface TracingState {
   processor?: SpanProcessor;
   /** The runtime switch (PUT /api/v1/admin/observability); honoured by the sampler. */
   active: boolean;
+  /** How new traces are decided (server-span.ts): the sampler's bound on a trace id's ratio key, and the SDK's id generator. */
+  newTraces?: { bound: number; ids: TraceIdGenerator };
 }
 
 const KEY = Symbol.for('astraguard.tracing');
@@ -53,4 +56,5 @@ export async function shutdownTracing(): Promise<void> {
   await state.sdk?.shutdown();
   state.sdk = undefined;
   state.processor = undefined;
+  state.newTraces = undefined;
 }
