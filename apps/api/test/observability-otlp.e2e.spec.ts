@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { LOG_CATEGORIES } from '@astra/observability';
 import { version } from '../../../package.json';
 import { freePort } from './observability-harness';
 import { nominalFrames } from './test-app';
@@ -185,6 +186,11 @@ describe('OTLP export from the running service', () => {
     const server = traceSpans().find((span) => span.kind === 2 && span.attributes['http.request.header.x-request-id'] === undefined && span.spanId === access?.span_id);
     expect(access).toMatchObject({ trace_id: callerTraceId, category: 'access', service: 'astraguard-otlp-test', environment: 'test', status: 200 });
     expect(server).toBeDefined();
+  });
+
+  it("gives every stdout line a category of the agreed set, Nest's own start-up lines included", () => {
+    expect(service.lines.find((line) => String(line.msg).startsWith('Mapped {/api/v1/telemetry, POST}'))).toMatchObject({ category: 'application', context: 'RouterExplorer' });
+    expect(service.lines.filter((line) => !(LOG_CATEGORIES as readonly unknown[]).includes(line.category))).toEqual([]);
   });
 
   it('carries exemplars with the trace id on the latency histogram when scraped as OpenMetrics', () => {

@@ -32,6 +32,15 @@ describe('root logger', () => {
     expect(lines[1]).not.toHaveProperty('context');
   });
 
+  it('gives a line that names no category one: error from the error level up, application below', () => {
+    const { lines, logger } = capture();
+    logger.info({ msg: 'Mapped {/api/v1/telemetry, POST} route', context: 'RouterExplorer' });
+    logger.error({ msg: 'bootstrap failed' });
+    logger.fatal('going down');
+    logger.error({ msg: 'refused', category: 'security', event: 'auth_failure' });
+    expect(lines.map((line) => line.category)).toEqual(['application', 'error', 'error', 'security']);
+  });
+
   it('redacts credentials at the top level and in headers', () => {
     const { lines, logger } = capture();
     logger.info({ msg: 'secrets', authorization: 'Bearer s1', token: 't1', password: 'p1', headers: { 'x-api-key': 'k1', cookie: 'c1', accept: 'json' }, req: { headers: { authorization: 'Bearer s2' } } });
