@@ -54,7 +54,8 @@ export interface HttpSample {
 export class HttpMetrics {
   /** astra_observability_overhead_seconds (unlabelled). */
   readonly overhead: HistogramSeries;
-  private readonly routes = new Map<string, RouteSeries>();
+  /** By route, method and status: found with the request's own strings (no key is built per request). */
+  private readonly routes = new Map<string, Map<string, Map<number, RouteSeries>>>();
   /** Routes whose last answer was a 5xx, with when the failing streak began. */
   private readonly failingSince = new Map<string, number>();
 
@@ -93,13 +94,16 @@ export class HttpMetrics {
   }
 
   private seriesOf(method: string, route: string, status: number): RouteSeries {
-    const key = `${method} ${status} ${route}`;
-    let series = this.routes.get(key);
+    let byMethod = this.routes.get(route);
+    if (!byMethod) this.routes.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
     if (!series) {
       const full = { method, route, status: String(status) };
       const byRoute = { method, route };
       series = { requests: this.requests.for(full), duration: this.duration.for(full), requestSize: this.requestSize.for(byRoute), responseSize: this.responseSize.for(byRoute) };
-      this.routes.set(key, series);
+      byStatus.set(status, series);
     }
     return series;
   }
