@@ -55,3 +55,13 @@ export class ChunkedStdout implements DestinationStream {
     }
   }
 }
+
+let processStdout: ChunkedStdout | undefined;
+
+/**
+ * The process's one stdout destination, for every writer of log lines (each root logger, the trace
+ * export notices): one buffer keeps their lines in order, with one flush timer and one exit listener.
+ */
+export function sharedStdout(): ChunkedStdout {
+  return (processStdout ??= new ChunkedStdout());
+}

@@ -2,7 +2,7 @@ import { trace, TraceFlags } from '@opentelemetry/api';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { AppConfig } from '@astra/config';
 import { currentRequest } from '../http/request-scope';
-import { ChunkedStdout } from './chunked-stdout';
+import { sharedStdout } from './chunked-stdout';
 import { isoTime } from './iso-time';
 import { LogCategory } from './log-categories';
 
@@ -58,10 +58,7 @@ export function rootLoggerOptions(config: AppConfig): LoggerOptions {
   };
 }
 
-/** The process's stdout destination, shared by every root logger: stdout is one file, and each would add a flush timer and an exit listener (tests make several apps). */
-let stdout: ChunkedStdout | undefined;
-
 /** One JSON object per line on stdout, never pretty-printed. Tests pass their own destination to read the lines. */
 export function createRootLogger(config: AppConfig, destination?: DestinationStream): Logger {
-  return pino(rootLoggerOptions(config), destination ?? (stdout ??= new ChunkedStdout()));
+  return pino(rootLoggerOptions(config), destination ?? sharedStdout());
 }
