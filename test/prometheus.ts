@@ -1,9 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './redis-server';
+import { tempDir } from './temp-dir';
 
 const run = promisify(execFile);
 
@@ -34,10 +32,10 @@ export interface PrometheusServer {
 /** A real Prometheus on a free loopback port, with its own temporary storage. */
 export async function startPrometheus(configFile: string): Promise<PrometheusServer> {
   const port = await freePort();
-  const storage = mkdtempSync(join(tmpdir(), 'prometheus-'));
+  const storage = await tempDir('prometheus');
   const child: ChildProcess = spawn(
     'prometheus',
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${storage.path}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
@@ -65,7 +63,7 @@ export async function startPrometheus(configFile: string): Promise<PrometheusSer
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(storage, { recursive: true, force: true });
+      await storage.remove();
     },
   };
 }

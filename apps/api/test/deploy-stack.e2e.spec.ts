@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import Ajv from 'ajv/dist/2019';
 import { parse, stringify } from 'yaml';
 import { loadSloFile, renderSloRules } from '../../../scripts/slo-rules';
 import { promtool } from '../../../test/prometheus';
+import { TempDir, tempDir } from '../../../test/temp-dir';
 import { makeTestKeys, nominalFrames, startTestApp } from './test-app';
 
 /**
@@ -138,16 +138,17 @@ describe('docker-compose.prod.yml', () => {
 });
 
 describe('Prometheus rules and config (promtool)', () => {
-  const work = mkdtempSync(join(tmpdir(), 'deploy-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  let work: TempDir;
+  beforeAll(async () => (work = await tempDir('deploy')));
+  afterAll(() => work.remove());
 
   it('passes promtool check config with the rule files it loads', async () => {
-    writeFileSync(join(work, 'metrics_token'), 'token');
+    writeFileSync(join(work.path, 'metrics_token'), 'token');
     const config = read('deploy/prometheus/prometheus.yml')
       .replaceAll('/etc/prometheus/rules', at('deploy/prometheus/rules'))
-      .replaceAll('/etc/prometheus/secrets/metrics_token', join(work, 'metrics_token'));
-    writeFileSync(join(work, 'prometheus.yml'), config);
-    const result = await promtool('check', 'config', join(work, 'prometheus.yml'));
+      .replaceAll('/etc/prometheus/secrets/metrics_token', join(work.path, 'metrics_token'));
+    writeFileSync(join(work.path, 'prometheus.yml'), config);
+    const result = await promtool('check', 'config', join(work.path, 'prometheus.yml'));
     expect(result).toMatchObject({ code: 0 });
     expect(result.output).toContain('SUCCESS: 2 rule files found');
   });
@@ -189,8 +190,8 @@ describe('Prometheus rules and config (promtool)', () => {
 
   it('parses every dashboard expression', async () => {
     const rules = { groups: [{ name: 'dashboards', rules: dashboardExprs.map(({ expr }, i) => ({ record: `dashboard:expr_${i}`, expr })) }] };
-    writeFileSync(join(work, 'dashboards.yml'), stringify(rules));
-    const result = await promtool('check', 'rules', join(work, 'dashboards.yml'));
+    writeFileSync(join(work.path, 'dashboards.yml'), stringify(rules));
+    const result = await promtool('check', 'rules', join(work.path, 'dashboards.yml'));
     expect(result.output).not.toContain('FAILED');
     expect(result.code).toBe(0);
   });

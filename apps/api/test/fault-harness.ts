@@ -1,17 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { MetricValueWithName, register } from 'prom-client';
 import type { TestApp } from './test-app';
 
 /** Shared by the fault tests (fault-*.e2e.spec.ts): real processes, bounded loops, no wall-clock assertions. */
-
-export async function tempDir(name: string): Promise<{ path: string; remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), `astra-${name}-`));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
 
 /** Guard settings short enough for a quick suite; every test states the bounds it relies on. */
 export const FAST_REDIS_POLICY = {

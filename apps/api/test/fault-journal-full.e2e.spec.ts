@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startRedisServer } from '../../../test/redis-server';
-import { eventually, FAST_REDIS_POLICY, metricValue, recoveryHistory, storedFrameIds, tempDir } from './fault-harness';
+import { tempDir } from '../../../test/temp-dir';
+import { eventually, FAST_REDIS_POLICY, metricValue, recoveryHistory, storedFrameIds } from './fault-harness';
 import { nominalFrames, startTestApp } from './test-app';
 
 /**

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { cp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRedisServer } from '../../../test/redis-server';
-import { eventually, FAST_REDIS_POLICY, storedFrameIds, tempDir } from './fault-harness';
+import { tempDir } from '../../../test/temp-dir';
+import { eventually, FAST_REDIS_POLICY, storedFrameIds } from './fault-harness';
 import { nominalFrames, startTestApp, TestApp } from './test-app';
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, FAST_REDIS_POLICY, metricValue, storedFrameIds, tempDir } from './fault-harness';
+import { tempDir } from '../../../test/temp-dir';
+import { eventually, FAST_REDIS_POLICY, metricValue, storedFrameIds } from './fault-harness';
 import { makeTestKeys, nominalFrames, startTestApp } from './test-app';
 
 const url = process.env.ASTRA_TEST_REDIS_URL;

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startPrometheus, PrometheusServer } from '../../../test/prometheus';
 import { freePort } from '../../../test/redis-server';
+import { TempDir, tempDir } from '../../../test/temp-dir';
 import { startTestApp, TestApp } from './test-app';
 
 /**
@@ -35,15 +35,15 @@ describe('Prometheus scraping the service with the project config', () => {
   let service: TestApp;
   let prometheus: PrometheusServer;
   let metricsUrl: string;
-  let work: string | undefined;
+  let work: TempDir | undefined;
 
   beforeAll(async () => {
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
     service = await startTestApp({ METRICS_TOKEN, METRICS_PORT: String(port), HOST: '127.0.0.1' });
 
-    work = mkdtempSync(join(tmpdir(), 'scrape-'));
-    writeFileSync(join(work, 'metrics_token'), METRICS_TOKEN);
+    work = await tempDir('scrape');
+    writeFileSync(join(work.path, 'metrics_token'), METRICS_TOKEN);
     const config = parse(readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
       global: Record<string, unknown>;
       scrape_configs: ScrapeConfig[];
@@ -53,20 +53,20 @@ describe('Prometheus scraping the service with the project config', () => {
     const api = config.scrape_configs.find((job) => job.job_name === 'astraguard-api')!;
     expect(api.static_configs[0].targets).toEqual(['api:9464']);
     api.static_configs = [{ targets: [`127.0.0.1:${port}`] }];
-    api.authorization!.credentials_file = join(work, 'metrics_token');
+    api.authorization!.credentials_file = join(work.path, 'metrics_token');
     config.scrape_configs = [api];
     config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
     config.rule_files = [join(root, 'deploy/prometheus/rules/*.yml')];
     delete config.alerting;
-    writeFileSync(join(work, 'prometheus.yml'), stringify(config));
+    writeFileSync(join(work.path, 'prometheus.yml'), stringify(config));
     await service.http().post('/api/v1/telemetry').send({ instance_id: 'scraped', voltage: 28 }).expect(200);
-    prometheus = await startPrometheus(join(work, 'prometheus.yml'));
+    prometheus = await startPrometheus(join(work.path, 'prometheus.yml'));
   });
 
   afterAll(async () => {
     await prometheus?.stop();
     await service?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await work?.remove();
   });
 
   it('scrapes exact request counts and evaluates the SLO recording rules on them', async () => {

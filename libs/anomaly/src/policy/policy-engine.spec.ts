@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MissionPhase } from '@astra/storage';
+import { tempDir } from '../../../../test/temp-dir';
 import { Detection } from '../engine/detector';
 import { DEFAULT_POLICY_FILE, loadPhasePolicy } from './phase-policy';
 import { PolicyEngine } from './policy-engine';
@@ -79,14 +79,14 @@ describe('PolicyEngine', () => {
 });
 
 describe('loadPhasePolicy', () => {
-  it('rejects a policy file with a bad value, naming the key', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-    const file = join(dir, 'bad.yaml');
+  it('rejects a policy file with a bad value, naming the key', async () => {
+    const dir = await tempDir('policy');
+    const file = join(dir.path, 'bad.yaml');
     try {
       writeFileSync(file, readFileSync(DEFAULT_POLICY_FILE, 'utf8').replace('threshold_multiplier: 1.25', 'threshold_multiplier: -2'));
       expect(() => loadPhasePolicy(file)).toThrow(/phases\.LAUNCH\.threshold_multiplier must be a number/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await dir.remove();
     }
   });
 });

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IngestWrite } from '@astra/storage';
+import { TempDir, tempDir } from '../../../../test/temp-dir';
 import { JournalFullError, WriteJournal } from './write-journal';
 
 const write = (n: number): IngestWrite => ({
@@ -11,12 +11,12 @@ const write = (n: number): IngestWrite => ({
 const ids = (writes: IngestWrite[]) => writes.map((w) => w.frames[0].frame_id);
 
 describe('WriteJournal', () => {
-  let dir: string;
-  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'astra-journal-'))));
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  let dir: TempDir;
+  beforeEach(async () => (dir = await tempDir('journal')));
+  afterEach(() => dir.remove());
 
   it('replays every acknowledged write in order, including those appended during replay, then is empty on disk', async () => {
-    const journal = new WriteJournal(dir, 1024 * 1024, 5);
+    const journal = new WriteJournal(dir.path, 1024 * 1024, 5);
     await journal.open();
     await Promise.all([1, 2, 3].map((n) => journal.append(write(n))));
     await journal.append(write(4));
@@ -31,12 +31,12 @@ describe('WriteJournal', () => {
     expect(ids(applied)).toEqual(['f-1', 'f-2', 'f-3', 'f-4', 'f-5']);
     expect(journal.entries).toBe(0);
     expect(journal.bytes).toBe(0);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir.path)).toEqual([]);
     await journal.close();
   });
 
   it('resumes after a failed replay without reapplying what was applied', async () => {
-    const journal = new WriteJournal(dir, 1024 * 1024, 5);
+    const journal = new WriteJournal(dir.path, 1024 * 1024, 5);
     await journal.open();
     for (const n of [1, 2, 3]) await journal.append(write(n));
     const applied: string[] = [];
@@ -51,14 +51,14 @@ describe('WriteJournal', () => {
   });
 
   it('keeps its entries across a restart and drops a torn last line, which was never acknowledged', async () => {
-    const first = new WriteJournal(dir, 1024 * 1024, 5);
+    const first = new WriteJournal(dir.path, 1024 * 1024, 5);
     await first.open();
     for (const n of [1, 2]) await first.append(write(n));
     await first.close();
-    const [segment] = await readdir(dir);
-    await appendFile(join(dir, segment), '{"frames":[{"frame_id":"f-3"');
+    const [segment] = await readdir(dir.path);
+    await appendFile(join(dir.path, segment), '{"frames":[{"frame_id":"f-3"');
 
-    const second = new WriteJournal(dir, 1024 * 1024, 5);
+    const second = new WriteJournal(dir.path, 1024 * 1024, 5);
     await second.open();
     expect(second.entries).toBe(2);
     await second.append(write(4));
@@ -70,7 +70,7 @@ describe('WriteJournal', () => {
 
   it('refuses a write that would pass the byte bound, with a Retry-After hint, and keeps the others', async () => {
     const size = Buffer.byteLength(`${JSON.stringify(write(1))}\n`);
-    const journal = new WriteJournal(dir, size * 2, 7);
+    const journal = new WriteJournal(dir.path, size * 2, 7);
     await journal.open();
     await journal.append(write(1));
     await journal.append(write(2));
