@@ -31,17 +31,18 @@ function ratioBound(ratio: number): number {
 }
 
 export function samplingFromEnv(env: Env): Sampling {
+  const share = ratio(env);
   switch ((env.OTEL_TRACES_SAMPLER ?? '').trim() || 'parentbased_always_on') {
     case 'always_on':
       return { sampler: new AlwaysOnSampler(), newTraceBound: ALWAYS };
     case 'always_off':
       return { sampler: new AlwaysOffSampler(), newTraceBound: NEVER };
     case 'traceidratio':
-      return { sampler: new TraceIdRatioBasedSampler(ratio(env)), newTraceBound: ratioBound(ratio(env)) };
+      return { sampler: new TraceIdRatioBasedSampler(share), newTraceBound: ratioBound(share) };
     case 'parentbased_always_off':
       return { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }), newTraceBound: NEVER };
     case 'parentbased_traceidratio':
-      return { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio(env)) }), newTraceBound: ratioBound(ratio(env)) };
+      return { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(share) }), newTraceBound: ratioBound(share) };
     default:
       return { sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), newTraceBound: ALWAYS };
   }

@@ -6,6 +6,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { sharedStdout } from '../logging/chunked-stdout';
+import { isoTime } from '../logging/iso-time';
 import { followParentDecisions } from './parent-following-tracer';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
 import { RequestContextManager } from './request-context-manager';
@@ -46,7 +47,7 @@ function jsonLineWriter(env: Env, serviceVersion: string): LineWriter {
   const service = env.SERVICE_NAME?.trim() || 'astraguard';
   const environment = env.NODE_ENV?.trim() || 'development';
   // Through the loggers' stdout buffer: in order with their lines, and a stdout nobody reads is no error.
-  return (line) => sharedStdout().write(`${JSON.stringify({ time: new Date().toISOString(), service, version: serviceVersion, environment, ...line })}\n`);
+  return (line) => sharedStdout().write(`${JSON.stringify({ time: isoTime(Date.now()), service, version: serviceVersion, environment, ...line })}\n`);
 }
 
 /** The span processor for OTEL_TRACES_EXPORTER (otlp by default, exported from a worker thread; console; none → undefined). */
