@@ -8,18 +8,23 @@ import { withSpan } from './with-span';
 const exporter = new InMemorySpanExporter();
 // Obtained before the SDK is registered, as instrumentations and module constants are.
 const earlyTracer = trace.getTracer('early');
+/** The runtime switch (tracing-state.ts in the service). */
+let tracingOn = true;
 
 // The production default sampler; register() also installs the AsyncLocalStorage context manager.
 beforeAll(() => {
   new node.NodeTracerProvider({ sampler: samplingFromEnv({}).sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
-  followParentDecisions();
+  followParentDecisions(() => tracingOn);
 });
 afterAll(() => {
   trace.disable();
   context.disable();
   propagation.disable();
 });
-beforeEach(() => exporter.reset());
+beforeEach(() => {
+  exporter.reset();
+  tracingOn = true;
+});
 
 /** Runs `work` under a server span continuing a caller's traceparent with the given sampled flag. */
 function under<T>(sampled: boolean, work: (server: Span) => Promise<T>): Promise<T> {
@@ -76,5 +81,21 @@ describe('tracing under sampled and unsampled parents', () => {
   it('leaves new root spans to the sampler', async () => {
     await under(false, async () => trace.getTracer('astraguard').startSpan('background', { root: true }).end());
     expect(exportedNames()).toEqual(['background']);
+  });
+
+  it('makes no span at all while tracing is switched off, whichever tracer asks, and the work still runs', async () => {
+    tracingOn = false;
+    // No parent: each of these would be a new, sampled root span with tracing on.
+    const own = await withSpan('anomaly.detect', {}, async (span) => span);
+    const decorated = trace.getTracer('default').startActiveSpan('telemetry.ingest', (span) => span);
+    const instrumented = earlyTracer.startSpan('evalsha');
+    for (const span of [own, decorated, instrumented]) {
+      expect(span.isRecording()).toBe(false);
+      expect(trace.isSpanContextValid(span.spanContext())).toBe(false);
+    }
+    expect(exportedNames()).toEqual([]);
+    tracingOn = true;
+    await withSpan('anomaly.detect', {}, async () => undefined);
+    expect(exportedNames()).toEqual(['anomaly.detect']);
   });
 });

@@ -1,4 +1,7 @@
-import { Context, context, ProxyTracerProvider, Span, SpanOptions, trace, TraceFlags, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+import { Context, context, INVALID_SPAN_CONTEXT, ProxyTracerProvider, Span, SpanOptions, trace, TraceFlags, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+
+/** What every span request gets while tracing is switched off: a non-recording span with no ids, shared. */
+const UNTRACED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * A tracer that makes no span under a local parent that is neither recorded nor sampled: it hands
@@ -9,11 +12,18 @@ import { Context, context, ProxyTracerProvider, Span, SpanOptions, trace, TraceF
  * so the SDK's child would be non-recording too, only dearer: ids, parent validation, a sampler call
  * and a context per span. An unsampled request thus costs its server span, whoever makes the spans
  * inside it (AstraGuard's own, nestjs-otel's `@Span`, the ioredis instrumentation).
+ *
+ * While tracing is switched off at runtime (the emergency disable) it makes no span at all, so the
+ * switch takes the SDK off the request path as a restart with TRACING_ENABLED=false would.
  */
 class ParentFollowingTracer implements Tracer {
-  constructor(private readonly sdk: Tracer) {}
+  constructor(
+    private readonly sdk: Tracer,
+    private readonly isActive: () => boolean,
+  ) {}
 
   startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
+    if (!this.isActive()) return UNTRACED;
     return unsampledLocalParent(options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
   }
 
@@ -23,6 +33,7 @@ class ParentFollowingTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, a: SpanOptions | F, b?: Context | F, c?: F): ReturnType<F> {
     // Overloads by argument count, without a rest array: this runs for every span asked for in a request.
     const fn = (c ?? b ?? a) as (span: Span) => ReturnType<F>;
+    if (!this.isActive()) return fn(UNTRACED);
     const options = typeof a === 'function' ? undefined : a;
     const active = context.active();
     const parentContext = typeof b === 'object' ? b : active;
@@ -49,13 +60,16 @@ function unsampledLocalParent(options: SpanOptions | undefined, parentContext: C
 class ParentFollowingTracerProvider implements TracerProvider {
   private readonly tracers = new Map<string, Tracer>();
 
-  constructor(private readonly sdk: TracerProvider) {}
+  constructor(
+    private readonly sdk: TracerProvider,
+    private readonly isActive: () => boolean,
+  ) {}
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
     // nestjs-otel's @Span asks for its tracer on every call: the usual bare name is its own key.
     const key = version === undefined && options?.schemaUrl === undefined ? name : `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
     let tracer = this.tracers.get(key);
-    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.sdk.getTracer(name, version, options))));
+    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.sdk.getTracer(name, version, options), this.isActive)));
     return tracer;
   }
 }
@@ -63,9 +77,10 @@ class ParentFollowingTracerProvider implements TracerProvider {
 /**
  * Puts ParentFollowingTracer in front of the registered (SDK) tracer provider. Call right after the
  * provider is registered, before any tracer is used: the API's global proxy keeps its identity, so
- * tracers obtained earlier (instrumentations, module constants) go through it too.
+ * tracers obtained earlier (instrumentations, module constants) go through it too. `isActive` is the
+ * runtime switch: every span passes here, so this is where switching tracing off takes effect.
  */
-export function followParentDecisions(): void {
+export function followParentDecisions(isActive: () => boolean): void {
   const global = trace.getTracerProvider();
-  if (global instanceof ProxyTracerProvider) global.setDelegate(new ParentFollowingTracerProvider(global.getDelegate()));
+  if (global instanceof ProxyTracerProvider) global.setDelegate(new ParentFollowingTracerProvider(global.getDelegate(), isActive));
 }

@@ -1,5 +1,4 @@
-import { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, Sampler, SamplingDecision, SamplingResult, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, Sampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 
 type Env = Record<string, string | undefined>;
 
@@ -45,23 +44,5 @@ export function samplingFromEnv(env: Env): Sampling {
       return { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(share) }), newTraceBound: ratioBound(share) };
     default:
       return { sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), newTraceBound: ALWAYS };
-  }
-}
-
-const DROP: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
-
-/** Defers to the configured sampler while tracing is on; records nothing while it is switched off. */
-export class SwitchableSampler implements Sampler {
-  constructor(
-    private readonly inner: Sampler,
-    private readonly isOn: () => boolean,
-  ) {}
-
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
-    return this.isOn() ? this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links) : DROP;
-  }
-
-  toString(): string {
-    return `Switchable{${this.inner.toString()}}`;
   }
 }

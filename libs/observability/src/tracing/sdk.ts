@@ -10,7 +10,7 @@ import { isoTime } from '../logging/iso-time';
 import { followParentDecisions } from './parent-following-tracer';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
 import { RequestContextManager } from './request-context-manager';
-import { samplingFromEnv, SwitchableSampler } from './sampler';
+import { samplingFromEnv } from './sampler';
 import { TraceIdGenerator } from './trace-ids';
 import { tracingActive, tracingState } from './tracing-state';
 import { WorkerSpanExporter } from './worker-span-exporter';
@@ -94,7 +94,7 @@ export function startTracing(options: TracingOptions): boolean {
       'deployment.environment': env.NODE_ENV?.trim() || 'development',
     }),
     resourceDetectors: [envDetector],
-    sampler: new SwitchableSampler(sampling.sampler, tracingActive),
+    sampler: sampling.sampler,
     idGenerator: ids,
     contextManager: new RequestContextManager(),
     spanProcessors: [processor],
@@ -105,7 +105,7 @@ export function startTracing(options: TracingOptions): boolean {
     instrumentations: instrumentations(),
   });
   sdk.start();
-  followParentDecisions();
+  followParentDecisions(tracingActive);
   Object.assign(state, { sdk, processor, active: true, newTraces: { bound: sampling.newTraceBound, ids } });
   return true;
 }
