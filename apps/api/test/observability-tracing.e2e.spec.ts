@@ -20,7 +20,7 @@ startTracing({ serviceVersion: '0.0.0-test', exporter, env: { NODE_ENV: 'test' }
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { loadConfig } = require('@astra/config') as typeof import('@astra/config');
 const { createApp } = require('../src/bootstrap') as typeof import('../src/bootstrap');
-const { nominalFrames } = require('./test-app') as typeof import('./test-app');
+const { makeTestKeys, nominalFrames } = require('./test-app') as typeof import('./test-app');
 
 async function start(env: Record<string, string>, logs: LogCapture): Promise<NestExpressApplication> {
   const app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env }, '0.0.0-test'), { logDestination: logs });
@@ -180,7 +180,29 @@ describe('spans of failing work', () => {
 });
 
 describe('the tracing switch', () => {
-  it('stops recording spans while tracing is switched off', async () => {
+  it('at runtime (admin API): nothing recorded while off, the request path traced again once on', async () => {
+    const { keys, env } = makeTestKeys();
+    const app = await start(env, new LogCapture());
+    const ingest = (instanceId: string) => request(app.getHttpServer()).post('/api/v1/telemetry').set('X-API-Key', keys.admin).send(nominalFrames(instanceId, 1)[0]).expect(200);
+    const tracing = (on: boolean) => request(app.getHttpServer()).put('/api/v1/admin/observability').set('X-API-Key', keys.admin).send({ tracing: on }).expect(200);
+    try {
+      await tracing(false);
+      exporter.reset();
+      await ingest('switched-off-rover');
+      await flushTracing();
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+      await tracing(true);
+      exporter.reset();
+      await ingest('switched-on-rover');
+      await flushTracing();
+      const names = exporter.getFinishedSpans().map((span) => span.name);
+      expect(names).toEqual(expect.arrayContaining(['POST /api/v1/telemetry', 'telemetry.ingest', 'anomaly.detect']));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('stops recording spans while tracing is switched off at start', async () => {
     const logs = new LogCapture();
     const app = await start({ TRACING_ENABLED: 'false' }, logs);
     try {
