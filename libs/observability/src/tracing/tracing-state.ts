@@ -11,7 +11,7 @@ import { waitAtMost } from './wait-at-most';
 interface TracingState {
   sdk?: NodeSDK;
   processor?: SpanProcessor;
-  /** The runtime switch (PUT /api/v1/admin/observability); honoured by the sampler. */
+  /** The runtime switch (PUT /api/v1/admin/observability); honoured by ParentFollowingTracer (every span) and the request observer (the server span). */
   active: boolean;
   /** How new traces are decided (server-span.ts): the sampler's bound on a trace id's ratio key, and the SDK's id generator. */
   newTraces?: { bound: number; ids: TraceIdGenerator };
