@@ -1,10 +1,12 @@
 import { once } from 'node:events';
 import { isMainThread, MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Attributes, createTraceState, HrTime, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
-import { ExportResult, ExportResultCode, InstrumentationScope } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { IExportTraceServiceResponse, ISerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+// What JsonTraceSerializer runs before its JSON.stringify and UTF-8 encoding (not in the package's index; the version is pinned in package.json).
+import { JSON_ENCODER } from '@opentelemetry/otlp-transformer/build/src/common/utils';
+import { createExportTraceServiceRequest } from '@opentelemetry/otlp-transformer/build/src/trace/internal';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { waitAtMost } from './wait-at-most';
 
 /*
@@ -12,7 +14,10 @@ import { waitAtMost } from './wait-at-most';
  * 10 % sample rate (docs/benchmarks.md), far more than the profile showed in the exporter itself: its
  * HTTP client runs through the same Node internals as the server (streams, sockets, OutgoingMessage)
  * with other object shapes, and every batch knocked the server's optimised code back a tier. The
- * worker has its own V8 isolate; the request thread only copies finished spans into plain records.
+ * worker has its own V8 isolate. The request thread turns each batch into its OTLP/JSON request body
+ * (the exporter's own transformer and one JSON.stringify, about as dear as copying the spans into
+ * plain records was) and the worker only sends it: rebuilding spans from records, transforming and
+ * serialising them again had cost the worker about 13 µs of CPU per span, now about 8 (docs/decisions.md).
  */
 
 /** Marks the worker this file starts (the same file, loaded again on the worker thread). */
@@ -20,106 +25,30 @@ const WORKER_ROLE = 'astraguard.span-export';
 /** How long shutdown waits for the last batches to reach the collector before dropping them. */
 const SHUTDOWN_GRACE_MS = 2000;
 
-/** A span context as plain data (TraceState is a class: it travels serialised). */
-interface ContextRecord {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-  isRemote?: boolean;
-  traceState?: string;
-}
-
-/** A finished span as plain data: what the worker gets, in JSON. */
-export interface SpanRecord {
-  context: ContextRecord;
-  parent?: ContextRecord;
-  name: string;
-  kind: SpanKind;
-  startTime: HrTime;
-  endTime: HrTime;
-  duration: HrTime;
-  status: SpanStatus;
-  attributes: Attributes;
-  events: TimedEvent[];
-  links: { context: ContextRecord; attributes?: Attributes; droppedAttributesCount?: number }[];
-  droppedAttributesCount: number;
-  droppedEventsCount: number;
-  droppedLinksCount: number;
-  scope: InstrumentationScope;
-}
-
-interface ExportBatch {
-  resource: Attributes;
-  spans: SpanRecord[];
-}
-
-/**
- * A batch travels as one JSON string (an ExportBatch): structured cloning the records took about
- * 7 µs per span on the request thread, JSON.stringify about 1.6 (docs/benchmarks.md).
- */
-type ToWorker = { kind: 'export'; id: number; batch: string } | { kind: 'shutdown' };
+type ToWorker = { kind: 'export'; id: number; batch: ExportBatch } | { kind: 'shutdown' };
 interface FromWorker {
   id: number;
   code: ExportResultCode;
   error?: string;
 }
 
-function contextRecord(context: SpanContext): ContextRecord {
-  return { traceId: context.traceId, spanId: context.spanId, traceFlags: context.traceFlags, isRemote: context.isRemote, traceState: context.traceState?.serialize() };
+/** A batch on its way to the collector: its OTLP/JSON request body, and how many spans it holds (for the exporter's own metrics). */
+interface ExportBatch {
+  body: string;
+  spans: number;
 }
 
-function spanContext(record: ContextRecord): SpanContext {
-  const { traceState, ...ids } = record;
-  return { ...ids, traceState: traceState === undefined ? undefined : createTraceState(traceState) };
-}
-
-export function toSpanRecord(span: ReadableSpan): SpanRecord {
-  return {
-    context: contextRecord(span.spanContext()),
-    parent: span.parentSpanContext && contextRecord(span.parentSpanContext),
-    name: span.name,
-    kind: span.kind,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    duration: span.duration,
-    status: span.status,
-    attributes: span.attributes,
-    events: span.events,
-    links: span.links.map((link) => ({ context: contextRecord(link.context), attributes: link.attributes, droppedAttributesCount: link.droppedAttributesCount })),
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
-    scope: { name: span.instrumentationScope.name, version: span.instrumentationScope.version, schemaUrl: span.instrumentationScope.schemaUrl },
-  };
-}
-
-export function fromSpanRecord(record: SpanRecord, resource: Resource): ReadableSpan {
-  const context = spanContext(record.context);
-  return {
-    name: record.name,
-    kind: record.kind,
-    spanContext: () => context,
-    parentSpanContext: record.parent && spanContext(record.parent),
-    startTime: record.startTime,
-    endTime: record.endTime,
-    duration: record.duration,
-    ended: true,
-    status: record.status,
-    attributes: record.attributes,
-    events: record.events,
-    links: record.links.map((link) => ({ ...link, context: spanContext(link.context) })),
-    droppedAttributesCount: record.droppedAttributesCount,
-    droppedEventsCount: record.droppedEventsCount,
-    droppedLinksCount: record.droppedLinksCount,
-    resource,
-    instrumentationScope: record.scope,
-  };
-}
+/** Sends bodies as they come: the request thread wrote them. */
+const PRE_ENCODED: ISerializer<ExportBatch, IExportTraceServiceResponse> = {
+  serializeRequest: (batch) => Buffer.from(batch.body),
+  deserializeResponse: (response) => JsonTraceSerializer.deserializeResponse(response),
+};
 
 /**
- * A SpanExporter that hands batches to an OTLP/HTTP exporter on a worker thread (configured, like
- * any OTLPTraceExporter, by the OTEL_EXPORTER_OTLP_* variables). The worker starts with the first
- * batch and again after a crash; it holds the process open only while a batch is on its way.
+ * A SpanExporter that turns each batch into an OTLP/JSON request body and hands it to the OTLP/HTTP
+ * exporter's transport on a worker thread (configured, like any OTLPTraceExporter, by the
+ * OTEL_EXPORTER_OTLP_* variables). The worker starts with the first batch and again after a crash;
+ * it holds the process open only while a batch is on its way.
  */
 export class WorkerSpanExporter implements SpanExporter {
   /** Node options of the worker; by default the process's own, so a TypeScript loader given with --require loads this file there too. */
@@ -137,9 +66,8 @@ export class WorkerSpanExporter implements SpanExporter {
     const id = ++this.lastId;
     this.pending.set(id, done);
     worker.ref();
-    // The SDK gives every span of a process the same resource.
-    const batch: ExportBatch = { resource: spans[0]?.resource.attributes ?? {}, spans: spans.map(toSpanRecord) };
-    worker.postMessage({ kind: 'export', id, batch: JSON.stringify(batch) } satisfies ToWorker);
+    const body = JSON.stringify(createExportTraceServiceRequest(spans, JSON_ENCODER));
+    worker.postMessage({ kind: 'export', id, batch: { body, spans: spans.length } } satisfies ToWorker);
   }
 
   /** Batches already handed over are settled by the worker; nothing is buffered here. */
@@ -185,20 +113,25 @@ export class WorkerSpanExporter implements SpanExporter {
   }
 }
 
-/** The worker's side: export each batch with the OTLP/HTTP exporter and report how it went. */
+/**
+ * The worker's side: sends each body the way OTLPTraceExporter sends the one it serialises (the same
+ * options from the OTEL_EXPORTER_OTLP_* variables: endpoint, headers, timeout, compression; the same
+ * retrying transport and concurrency limit), and reports how it went.
+ */
 function serveExports(port: MessagePort): void {
-  const exporter = new OTLPTraceExporter();
+  const delegate = createOtlpHttpExportDelegate(
+    convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/json' }),
+    PRE_ENCODED,
+    'otlp_http_span_exporter',
+    { name: 'span', countItems: (batch: ExportBatch) => batch.spans },
+    undefined,
+  );
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'shutdown') {
-      void exporter.shutdown().finally(() => port.close());
+      void delegate.shutdown().finally(() => port.close());
       return;
     }
-    const batch = JSON.parse(message.batch) as ExportBatch;
-    const resource = resourceFromAttributes(batch.resource);
-    exporter.export(
-      batch.spans.map((record) => fromSpanRecord(record, resource)),
-      (result) => port.postMessage({ id: message.id, code: result.code, error: result.error?.message } satisfies FromWorker),
-    );
+    delegate.export(message.batch, (result) => port.postMessage({ id: message.id, code: result.code, error: result.error?.message } satisfies FromWorker));
   });
 }
 
