@@ -50,6 +50,25 @@ function sampleSpans(): ReadableSpan[] {
   return memory.getFinishedSpans();
 }
 
+/** `count` finished spans from two instrumentation scopes, alternating. */
+function manySpans(count: number): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'worker-spec' }), spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const tracers = [provider.getTracer('astraguard'), provider.getTracer('@opentelemetry/instrumentation-ioredis', '0.71.0')];
+  for (let index = 0; index < count; index++) tracers[index % 2].startSpan(`span ${index}`, { attributes: { index } }, ROOT_CONTEXT).end();
+  return memory.getFinishedSpans();
+}
+
+interface OtlpBody {
+  resourceSpans: { resource: unknown; scopeSpans: { scope: unknown; spans: { spanId: string }[] }[] }[];
+}
+
+/** Every span of a body with its resource and scope, in span id order (the grouping may differ, the content may not). */
+function spansOf(body: OtlpBody) {
+  const spans = body.resourceSpans.flatMap(({ resource, scopeSpans }) => scopeSpans.flatMap(({ scope, spans }) => spans.map((span) => ({ resource, scope, span }))));
+  return spans.sort((a, b) => a.span.spanId.localeCompare(b.span.spanId));
+}
+
 describe('WorkerSpanExporter', () => {
   it('sends the collector exactly what the OTLP/HTTP exporter sends from the request thread', async () => {
     const spans = sampleSpans();
@@ -65,6 +84,27 @@ describe('WorkerSpanExporter', () => {
       // The comparison is worth something only if the body carries what the spans did.
       expect(JSON.stringify(collector.bodies[0])).toEqual(expect.stringContaining('detector failed'));
       expect(JSON.stringify(collector.bodies[0])).toEqual(expect.stringContaining('vendor=a,other=b'));
+    } finally {
+      await worker.shutdown();
+      delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+      await close(collector.server);
+    }
+  });
+
+  it('sends a batch of more spans than one piece holds as one request carrying every span', async () => {
+    const spans = manySpans(150);
+    const collector = await receiver();
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = collector.url;
+    const worker = new WorkerSpanExporter(WORKER_OPTIONS);
+    try {
+      expect(await exportWith(worker, spans)).toMatchObject({ code: ExportResultCode.SUCCESS });
+      expect(collector.bodies).toHaveLength(1);
+      const sent = collector.bodies[0] as OtlpBody;
+      // One resourceSpans entry per piece of 64 spans.
+      expect(sent.resourceSpans).toHaveLength(3);
+      const direct = JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString()) as OtlpBody;
+      expect(spansOf(sent)).toHaveLength(150);
+      expect(spansOf(sent)).toEqual(spansOf(direct));
     } finally {
       await worker.shutdown();
       delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;

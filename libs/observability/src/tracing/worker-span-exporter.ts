@@ -14,10 +14,10 @@ import { waitAtMost } from './wait-at-most';
  * 10 % sample rate (docs/benchmarks.md), far more than the profile showed in the exporter itself: its
  * HTTP client runs through the same Node internals as the server (streams, sockets, OutgoingMessage)
  * with other object shapes, and every batch knocked the server's optimised code back a tier. The
- * worker has its own V8 isolate. The request thread turns each batch into its OTLP/JSON request body
- * (the exporter's own transformer and one JSON.stringify, about as dear as copying the spans into
- * plain records was) and the worker only sends it: rebuilding spans from records, transforming and
- * serialising them again had cost the worker about 13 µs of CPU per span, now about 8 (docs/decisions.md).
+ * worker has its own V8 isolate. The request thread turns each batch into OTLP/JSON with the
+ * exporter's own transformer, in pieces of SPANS_PER_PIECE spans, and the worker writes the pieces into
+ * one request body and sends it: rebuilding spans from plain records, transforming and serialising them
+ * again, as it did before, had cost the worker about 13 µs of CPU per span (docs/decisions.md).
  */
 
 /** Marks the worker this file starts (the same file, loaded again on the worker thread). */
@@ -32,20 +32,49 @@ interface FromWorker {
   error?: string;
 }
 
-/** A batch on its way to the collector: its OTLP/JSON request body, and how many spans it holds (for the exporter's own metrics). */
+/**
+ * Spans per piece of a batch's JSON. A piece of 64 usual spans is about 45 KB, below V8's large-object
+ * size (128 KB); the SDK's 512-span batch as one string was about 330 KB, and JSON.stringify of that cost
+ * 3–11 µs per span on this project's host against 1–2 in pieces (docs/benchmarks.md): every large string
+ * lands in fresh memory pages.
+ */
+const SPANS_PER_PIECE = 64;
+
+/**
+ * A batch on its way to the collector, as pieces that are each the JSON of one OTLP `resourceSpans`
+ * array (the worker joins them into one request body), and how many spans it holds (for the exporter's
+ * own metrics).
+ */
 interface ExportBatch {
-  body: string;
+  pieces: string[];
   spans: number;
 }
 
-/** Sends bodies as they come: the request thread wrote them. */
+/** The batch's pieces joined into `{"resourceSpans":[…]}`, written straight into the bytes sent (no large string in between). */
+function requestBody(pieces: readonly string[]): Buffer {
+  const inner = pieces.map((piece) => piece.slice(1, -1)).filter((entries) => entries.length > 0);
+  const open = '{"resourceSpans":[';
+  const close = ']}';
+  let bytes = open.length + close.length + Math.max(inner.length - 1, 0);
+  for (const entries of inner) bytes += Buffer.byteLength(entries);
+  const body = Buffer.allocUnsafe(bytes);
+  let at = body.write(open);
+  inner.forEach((entries, index) => {
+    if (index > 0) at += body.write(',', at);
+    at += body.write(entries, at);
+  });
+  body.write(close, at);
+  return body;
+}
+
+/** Sends what the request thread wrote: one request per batch, whose resourceSpans entries are the pieces' (one resource may appear once per piece, as OTLP allows). */
 const PRE_ENCODED: ISerializer<ExportBatch, IExportTraceServiceResponse> = {
-  serializeRequest: (batch) => Buffer.from(batch.body),
+  serializeRequest: (batch) => requestBody(batch.pieces),
   deserializeResponse: (response) => JsonTraceSerializer.deserializeResponse(response),
 };
 
 /**
- * A SpanExporter that turns each batch into an OTLP/JSON request body and hands it to the OTLP/HTTP
+ * A SpanExporter that turns each batch into OTLP/JSON and hands it to the OTLP/HTTP
  * exporter's transport on a worker thread (configured, like any OTLPTraceExporter, by the
  * OTEL_EXPORTER_OTLP_* variables). The worker starts with the first batch and again after a crash;
  * it holds the process open only while a batch is on its way.
@@ -66,8 +95,11 @@ export class WorkerSpanExporter implements SpanExporter {
     const id = ++this.lastId;
     this.pending.set(id, done);
     worker.ref();
-    const body = JSON.stringify(createExportTraceServiceRequest(spans, JSON_ENCODER));
-    worker.postMessage({ kind: 'export', id, batch: { body, spans: spans.length } } satisfies ToWorker);
+    const pieces: string[] = [];
+    for (let start = 0; start < spans.length; start += SPANS_PER_PIECE) {
+      pieces.push(JSON.stringify(createExportTraceServiceRequest(spans.slice(start, start + SPANS_PER_PIECE), JSON_ENCODER).resourceSpans));
+    }
+    worker.postMessage({ kind: 'export', id, batch: { pieces, spans: spans.length } } satisfies ToWorker);
   }
 
   /** Batches already handed over are settled by the worker; nothing is buffered here. */
