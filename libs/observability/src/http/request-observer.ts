@@ -127,8 +127,8 @@ export class RequestObserver {
       this.metrics.record({ method: req.method, route, status, seconds, requestBytes, responseBytes, traceId: exemplarTraceId }, now);
     }
     if (!observation.quiet) {
-      const durationMs = Math.round(seconds * 1e6) / 1000;
-      this.accessLog.write({ requestId: observation.requestId, method: req.method, route, status, durationMs, requestBytes, responseBytes, traceId: observation.traceId, spanId: observation.spanId }, now);
+      const durationMicros = Math.round(seconds * 1e6);
+      this.accessLog.write({ requestId: observation.requestId, method: req.method, route, status, durationMicros, requestBytes, responseBytes, traceId: observation.traceId, spanId: observation.spanId }, now);
     }
     if (observation.metrics) this.metrics.overhead.observe(observation.overhead + (performance.now() - closing) / 1000);
   }

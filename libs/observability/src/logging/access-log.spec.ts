@@ -18,7 +18,7 @@ function capture(level = 'info') {
   return { lines, logger, accessLog: new AccessLog(logger, config) };
 }
 
-const entry = (status: number, extra: Partial<AccessEntry> = {}): AccessEntry => ({ requestId: 'req-1', method: 'POST', route: '/api/v1/telemetry', status, durationMs: 1.234, requestBytes: 110, responseBytes: 895, ...extra });
+const entry = (status: number, extra: Partial<AccessEntry> = {}): AccessEntry => ({ requestId: 'req-1', method: 'POST', route: '/api/v1/telemetry', status, durationMicros: 1234, requestBytes: 110, responseBytes: 895, ...extra });
 
 describe('access log', () => {
   it('writes the same fields, in the same order, as a pino line written during the request', () => {
@@ -33,6 +33,12 @@ describe('access log', () => {
     expect(access.time).toBe('2026-11-21T12:00:00.005Z');
     expect(Object.keys(access)).toEqual(Object.keys(pinoLine));
     expect({ ...access, time: undefined }).toEqual({ ...pinoLine, time: undefined });
+  });
+
+  it('says the duration in milliseconds to the microsecond', () => {
+    const { lines, accessLog } = capture();
+    for (const durationMicros of [1005, 7, 2_000_000, 999_999]) accessLog.write(entry(200, { durationMicros }), Date.now());
+    expect(lines.map((line) => line.duration_ms)).toEqual([1.005, 0.007, 2000, 999.999]);
   });
 
   it('leaves the trace ids out of requests that were not sampled', () => {

@@ -1,6 +1,6 @@
 import pino, { DestinationStream, Level, Logger } from 'pino';
 import { AppConfig } from '@astra/config';
-import { isoTime } from './iso-time';
+import { isoTime, threeDigits } from './iso-time';
 
 /** What the access line of one request says. */
 export interface AccessEntry {
@@ -8,11 +8,20 @@ export interface AccessEntry {
   method: string;
   route: string;
   status: number;
-  durationMs: number;
+  /** Whole microseconds; the line says milliseconds. */
+  durationMicros: number;
   requestBytes: number;
   responseBytes: number;
   traceId?: string;
   spanId?: string;
+}
+
+/**
+ * `1.234` for 1 234 µs: milliseconds to three decimals, put together from integers. Formatting the
+ * same value as a double (its shortest representation) took about as long as all the rest of the line.
+ */
+function milliseconds(micros: number): string {
+  return `${Math.floor(micros / 1000)}.${threeDigits(micros % 1000)}`;
 }
 
 /**
@@ -42,7 +51,7 @@ export class AccessLog {
     if (!this.logger.isLevelEnabled(level)) return;
     const trace = entry.traceId ? `,"trace_id":"${entry.traceId}","span_id":"${entry.spanId}"` : '';
     this.destination.write(
-      `{"level":"${level}","time":"${isoTime(now)}"${this.base},"request_id":"${entry.requestId}","msg":"${entry.method} ${entry.route} ${entry.status}","category":"access","event":"http_request","method":"${entry.method}","route":"${entry.route}","status":${entry.status},"duration_ms":${entry.durationMs},"request_bytes":${entry.requestBytes},"response_bytes":${entry.responseBytes}${trace}}\n`,
+      `{"level":"${level}","time":"${isoTime(now)}"${this.base},"request_id":"${entry.requestId}","msg":"${entry.method} ${entry.route} ${entry.status}","category":"access","event":"http_request","method":"${entry.method}","route":"${entry.route}","status":${entry.status},"duration_ms":${milliseconds(entry.durationMicros)},"request_bytes":${entry.requestBytes},"response_bytes":${entry.responseBytes}${trace}}\n`,
     );
   }
 }

@@ -2,8 +2,13 @@
 let cachedSecond = NaN;
 let cachedPrefix = '';
 
-/** The three-digit millisecond parts, `000` to `999`. */
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
+/** `000` to `999`, by value. */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, value) => String(value).padStart(3, '0'));
+
+/** 0 to 999 as three digits (`007`): a lookup, for the millisecond parts of times and durations. */
+export function threeDigits(value: number): string {
+  return THREE_DIGITS[value];
+}
 
 /**
  * `new Date(ms).toISOString()`, with the date and time up to the second formatted once per second: a
@@ -15,5 +20,5 @@ export function isoTime(ms: number): string {
     cachedSecond = second;
     cachedPrefix = new Date(second).toISOString().slice(0, 20);
   }
-  return `${cachedPrefix}${MILLIS[ms - second]}Z`;
+  return `${cachedPrefix}${THREE_DIGITS[ms - second]}Z`;
 }
