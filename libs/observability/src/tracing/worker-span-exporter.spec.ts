@@ -69,47 +69,37 @@ function spansOf(body: OtlpBody) {
   return spans.sort((a, b) => a.span.spanId.localeCompare(b.span.spanId));
 }
 
+/** The body a collector gets when a worker exports `spans` in one batch, and the body the OTLP/HTTP exporter would have sent for them (it serialises with JsonTraceSerializer). */
+async function exportThroughWorker(spans: ReadableSpan[]): Promise<{ sent: unknown; direct: unknown }> {
+  const collector = await receiver();
+  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = collector.url;
+  const worker = new WorkerSpanExporter(WORKER_OPTIONS);
+  try {
+    expect(await exportWith(worker, spans)).toMatchObject({ code: ExportResultCode.SUCCESS });
+    expect(collector.bodies).toHaveLength(1);
+    return { sent: collector.bodies[0], direct: JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString()) };
+  } finally {
+    await worker.shutdown();
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    await close(collector.server);
+  }
+}
+
 describe('WorkerSpanExporter', () => {
   it('sends the collector exactly what the OTLP/HTTP exporter sends from the request thread', async () => {
-    const spans = sampleSpans();
-    const collector = await receiver();
-    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = collector.url;
-    const worker = new WorkerSpanExporter(WORKER_OPTIONS);
-    try {
-      expect(await exportWith(worker, spans)).toMatchObject({ code: ExportResultCode.SUCCESS });
-      expect(collector.bodies).toHaveLength(1);
-      // The body the OTLP/HTTP exporter would have sent for the original spans (it serialises with this).
-      const direct = JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString()) as unknown;
-      expect(collector.bodies[0]).toEqual(direct);
-      // The comparison is worth something only if the body carries what the spans did.
-      expect(JSON.stringify(collector.bodies[0])).toEqual(expect.stringContaining('detector failed'));
-      expect(JSON.stringify(collector.bodies[0])).toEqual(expect.stringContaining('vendor=a,other=b'));
-    } finally {
-      await worker.shutdown();
-      delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-      await close(collector.server);
-    }
+    const { sent, direct } = await exportThroughWorker(sampleSpans());
+    expect(sent).toEqual(direct);
+    // The comparison is worth something only if the body carries what the spans did.
+    expect(JSON.stringify(sent)).toEqual(expect.stringContaining('detector failed'));
+    expect(JSON.stringify(sent)).toEqual(expect.stringContaining('vendor=a,other=b'));
   });
 
   it('sends a batch of more spans than one piece holds as one request carrying every span', async () => {
-    const spans = manySpans(150);
-    const collector = await receiver();
-    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = collector.url;
-    const worker = new WorkerSpanExporter(WORKER_OPTIONS);
-    try {
-      expect(await exportWith(worker, spans)).toMatchObject({ code: ExportResultCode.SUCCESS });
-      expect(collector.bodies).toHaveLength(1);
-      const sent = collector.bodies[0] as OtlpBody;
-      // One resourceSpans entry per piece of 64 spans.
-      expect(sent.resourceSpans).toHaveLength(3);
-      const direct = JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString()) as OtlpBody;
-      expect(spansOf(sent)).toHaveLength(150);
-      expect(spansOf(sent)).toEqual(spansOf(direct));
-    } finally {
-      await worker.shutdown();
-      delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-      await close(collector.server);
-    }
+    const { sent, direct } = await exportThroughWorker(manySpans(150));
+    // One resourceSpans entry per piece of 64 spans.
+    expect((sent as OtlpBody).resourceSpans).toHaveLength(3);
+    expect(spansOf(sent as OtlpBody)).toHaveLength(150);
+    expect(spansOf(sent as OtlpBody)).toEqual(spansOf(direct as OtlpBody));
   });
 
   it('reports a failed batch and exports the next one once the collector is back', async () => {
