@@ -3,12 +3,11 @@ import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 /** Two hex digits for every byte value: ids are formatted by lookup (toString(16) with padStart costs ten times as much). */
 const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-export function randomWord(): number {
+function randomWord(): number {
   return (Math.random() * 0x100000000) >>> 0;
 }
 
-/** A 32-bit word as eight hex digits. */
-export function hex(word: number): string {
+function hex(word: number): string {
   return HEX_BYTES[word >>> 24] + HEX_BYTES[(word >>> 16) & 0xff] + HEX_BYTES[(word >>> 8) & 0xff] + HEX_BYTES[word & 0xff];
 }
 
@@ -36,10 +35,24 @@ export function ratioKey({ a, b, c, d }: TraceIdWords): number {
   return (a ^ b ^ c ^ d) >>> 0;
 }
 
+/** A new span id as its two random 32-bit words, never both zero. */
+export interface SpanIdWords {
+  high: number;
+  low: number;
+}
+
+export function newSpanIdWords(): SpanIdWords {
+  const words = { high: randomWord(), low: randomWord() };
+  return (words.high | words.low) === 0 ? newSpanIdWords() : words;
+}
+
+/** The 16 hex digits of a span id. */
+export function formatSpanId({ high, low }: SpanIdWords): string {
+  return hex(high) + hex(low);
+}
+
 export function newSpanId(): string {
-  const a = randomWord();
-  const b = randomWord();
-  return (a | b) === 0 ? newSpanId() : hex(a) + hex(b);
+  return formatSpanId(newSpanIdWords());
 }
 
 /**

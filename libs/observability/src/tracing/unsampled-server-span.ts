@@ -1,5 +1,5 @@
 import { Attributes, AttributeValue, Context, createContextKey, Exception, Link, ROOT_CONTEXT, Span, SpanContext, SpanStatus, TimeInput, trace, TraceFlags } from '@opentelemetry/api';
-import { formatTraceId, hex, randomWord, TraceIdWords } from './trace-ids';
+import { formatSpanId, formatTraceId, newSpanIdWords, SpanIdWords, TraceIdWords } from './trace-ids';
 
 /** Where trace.getSpan looks for a context's span (createContextKey is Symbol.for of the name, so this is the API's own key). */
 const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
@@ -12,8 +12,7 @@ class UnsampledSpanContext implements SpanContext {
 
   constructor(
     private readonly traceWords: TraceIdWords,
-    private readonly spanHigh: number,
-    private readonly spanLow: number,
+    private readonly spanWords: SpanIdWords,
   ) {}
 
   get traceId(): string {
@@ -21,7 +20,7 @@ class UnsampledSpanContext implements SpanContext {
   }
 
   get spanId(): string {
-    return (this.formattedSpanId ??= hex(this.spanHigh) + hex(this.spanLow));
+    return (this.formattedSpanId ??= formatSpanId(this.spanWords));
   }
 }
 
@@ -56,14 +55,7 @@ export class UnsampledServerSpan implements Span {
   readonly context: Context = new SpanOnlyContext(this);
 
   constructor(traceWords: TraceIdWords) {
-    let high: number;
-    let low: number;
-    // All zeros is the invalid span id.
-    do {
-      high = randomWord();
-      low = randomWord();
-    } while ((high | low) === 0);
-    this.ids = new UnsampledSpanContext(traceWords, high, low);
+    this.ids = new UnsampledSpanContext(traceWords, newSpanIdWords());
   }
 
   spanContext(): SpanContext {
