@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { formatTraceId, newTraceIdWords, ratioKey } from './trace-ids';
+import { spanOnlyContext } from './span-only-context';
 import { tracingState } from './tracing-state';
 import { UnsampledServerSpan } from './unsampled-server-span';
 import { tracer } from './with-span';
@@ -39,7 +40,7 @@ export function startServerSpan(method: string, url: string, headers: IncomingHt
     const query = url.indexOf('?');
     span.setAttributes({ 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query), 'url.scheme': 'http' });
   }
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: parent === ROOT_CONTEXT ? spanOnlyContext(span) : trace.setSpan(parent, span) };
 }
 
 /** Names the span `METHOD /route/template` (just the method when no route matched), records the status and ends it. */

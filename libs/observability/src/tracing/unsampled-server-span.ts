@@ -1,8 +1,6 @@
-import { Attributes, AttributeValue, Context, createContextKey, Exception, Link, ROOT_CONTEXT, Span, SpanContext, SpanStatus, TimeInput, trace, TraceFlags } from '@opentelemetry/api';
+import { Attributes, AttributeValue, Context, Exception, Link, Span, SpanContext, SpanStatus, TimeInput, TraceFlags } from '@opentelemetry/api';
+import { spanOnlyContext } from './span-only-context';
 import { formatSpanId, formatTraceId, newSpanIdWords, SpanIdWords, TraceIdWords } from './trace-ids';
-
-/** Where trace.getSpan looks for a context's span (createContextKey is Symbol.for of the name, so this is the API's own key). */
-const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
 
 /** The ids of an unsampled new trace, formatted when first read. */
 class UnsampledSpanContext implements SpanContext {
@@ -24,35 +22,17 @@ class UnsampledSpanContext implements SpanContext {
   }
 }
 
-/** A context holding one span and nothing else; setting anything on it makes an ordinary context. */
-class SpanOnlyContext implements Context {
-  constructor(private readonly span: Span) {}
-
-  getValue(key: symbol): unknown {
-    return key === SPAN_KEY ? this.span : undefined;
-  }
-
-  setValue(key: symbol, value: unknown): Context {
-    return trace.setSpan(ROOT_CONTEXT, this.span).setValue(key, value);
-  }
-
-  deleteValue(key: symbol): Context {
-    return key === SPAN_KEY ? ROOT_CONTEXT : this;
-  }
-}
-
 /**
  * The server span of a request whose new trace the sampler dropped: non-recording like the API's own
  * (every method does nothing), but made where nine requests in ten pay for it at the production 10 %.
  * Its ids stay random words until read (an outgoing traceparent reads them; nothing on a request's
- * own path does), and its context holds just this span, where the API's copies a Map and makes three
- * closures. In the service the formatting and the context were about 3 of the 4 µs a dropped server
+ * own path does), and its context holds just this span (span-only-context.ts). In the service the formatting and the context were about 3 of the 4 µs a dropped server
  * span took (docs/benchmarks.md).
  */
 export class UnsampledServerSpan implements Span {
   private readonly ids: UnsampledSpanContext;
   /** A context whose active span is this one: what trace.setSpan(ROOT_CONTEXT, this) gives. */
-  readonly context: Context = new SpanOnlyContext(this);
+  readonly context: Context = spanOnlyContext(this);
 
   constructor(traceWords: TraceIdWords) {
     this.ids = new UnsampledSpanContext(traceWords, newSpanIdWords());
