@@ -26,8 +26,8 @@ class UnsampledSpanContext implements SpanContext {
  * The server span of a request whose new trace the sampler dropped: non-recording like the API's own
  * (every method does nothing), but made where nine requests in ten pay for it at the production 10 %.
  * Its ids stay random words until read (an outgoing traceparent reads them; nothing on a request's
- * own path does), and its context holds just this span (span-only-context.ts). In the service the formatting and the context were about 3 of the 4 µs a dropped server
- * span took (docs/benchmarks.md).
+ * own path does), and its context holds just this span (span-only-context.ts). In the service the
+ * formatting and the context were about 3 of the 4 µs a dropped server span took (docs/benchmarks.md).
  */
 export class UnsampledServerSpan implements Span {
   private readonly ids: UnsampledSpanContext;
