@@ -29,7 +29,7 @@ export function startServerSpan(method: string, url: string, headers: IncomingHt
     const traceWords = newTraceIdWords();
     if (ratioKey(traceWords) >= newTraces.bound) {
       const dropped = new UnsampledServerSpan(traceWords);
-      return { span: dropped, context: dropped.context };
+      return { span: dropped, context: spanOnlyContext(dropped) };
     }
     newTraces.ids.useForNextTrace(formatTraceId(traceWords));
   }

@@ -1,5 +1,4 @@
-import { Attributes, AttributeValue, Context, Exception, Link, Span, SpanContext, SpanStatus, TimeInput, TraceFlags } from '@opentelemetry/api';
-import { spanOnlyContext } from './span-only-context';
+import { Attributes, AttributeValue, Exception, Link, Span, SpanContext, SpanStatus, TimeInput, TraceFlags } from '@opentelemetry/api';
 import { formatSpanId, formatTraceId, newSpanIdWords, SpanIdWords, TraceIdWords } from './trace-ids';
 
 /** The ids of an unsampled new trace, formatted when first read. */
@@ -26,13 +25,11 @@ class UnsampledSpanContext implements SpanContext {
  * The server span of a request whose new trace the sampler dropped: non-recording like the API's own
  * (every method does nothing), but made where nine requests in ten pay for it at the production 10 %.
  * Its ids stay random words until read (an outgoing traceparent reads them; nothing on a request's
- * own path does), and its context holds just this span (span-only-context.ts). In the service the
- * formatting and the context were about 3 of the 4 µs a dropped server span took (docs/benchmarks.md).
+ * own path does). In the service the formatting, and the span-only context server-span.ts gives it,
+ * were about 3 of the 4 µs a dropped server span took (docs/benchmarks.md).
  */
 export class UnsampledServerSpan implements Span {
   private readonly ids: UnsampledSpanContext;
-  /** A context whose active span is this one: what trace.setSpan(ROOT_CONTEXT, this) gives. */
-  readonly context: Context = spanOnlyContext(this);
 
   constructor(traceWords: TraceIdWords) {
     this.ids = new UnsampledSpanContext(traceWords, newSpanIdWords());
