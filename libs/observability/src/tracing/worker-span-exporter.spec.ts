@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -11,18 +12,31 @@ import { WorkerSpanExporter } from './worker-span-exporter';
 // The worker loads this TypeScript file; under jest it needs the same loader the bench and e2e tests use.
 const WORKER_OPTIONS = { execArgv: ['--require', path.resolve(__dirname, '../../../../scripts/register-ts.js')] };
 
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** An OTLP/HTTP receiver that keeps the bodies it gets, answering each with `answer`. */
 async function receiver(answer: (res: ServerResponse) => void = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), port = 0) {
   const bodies: unknown[] = [];
+  const encodings: (string | undefined)[] = [];
   const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk)).on('end', () => {
-      bodies.push(JSON.parse(body));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+      const body = Buffer.concat(chunks);
+      encodings.push(req.headers['content-encoding']);
+      const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString();
+      // A body that is not JSON is kept as text, so the test comparing it fails at once instead of waiting for the exporter's timeout.
+      bodies.push(parsedOrText(text));
       answer(res);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, bodies, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces` };
+  return { server, bodies, encodings, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces` };
 }
 
 function close(server: Server): Promise<void> {
@@ -69,37 +83,63 @@ function spansOf(body: OtlpBody) {
   return spans.sort((a, b) => a.span.spanId.localeCompare(b.span.spanId));
 }
 
-/** The body a collector gets when a worker exports `spans` in one batch, and the body the OTLP/HTTP exporter would have sent for them (it serialises with JsonTraceSerializer). */
-async function exportThroughWorker(spans: ReadableSpan[]): Promise<{ sent: unknown; direct: unknown }> {
+/** The body the OTLP/HTTP exporter would send for `spans` (it serialises with JsonTraceSerializer). */
+function directBody(spans: ReadableSpan[]): unknown {
+  return JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString());
+}
+
+/** The bodies (and their content encodings) a collector gets when one worker exports each of `batches` in turn, with `env` set. */
+async function exportThroughWorker(batches: ReadableSpan[][], env: Record<string, string> = {}): Promise<{ bodies: unknown[]; encodings: (string | undefined)[] }> {
   const collector = await receiver();
-  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = collector.url;
+  Object.assign(process.env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url, ...env });
   const worker = new WorkerSpanExporter(WORKER_OPTIONS);
   try {
-    expect(await exportWith(worker, spans)).toMatchObject({ code: ExportResultCode.SUCCESS });
-    expect(collector.bodies).toHaveLength(1);
-    return { sent: collector.bodies[0], direct: JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString()) };
+    for (const spans of batches) expect(await exportWith(worker, spans)).toMatchObject({ code: ExportResultCode.SUCCESS });
+    expect(collector.bodies).toHaveLength(batches.length);
+    return collector;
   } finally {
     await worker.shutdown();
-    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ...Object.keys(env)]) delete process.env[name];
     await close(collector.server);
   }
 }
 
 describe('WorkerSpanExporter', () => {
   it('sends the collector exactly what the OTLP/HTTP exporter sends from the request thread', async () => {
-    const { sent, direct } = await exportThroughWorker(sampleSpans());
-    expect(sent).toEqual(direct);
+    const spans = sampleSpans();
+    const {
+      bodies: [sent],
+    } = await exportThroughWorker([spans]);
+    expect(sent).toEqual(directBody(spans));
     // The comparison is worth something only if the body carries what the spans did.
     expect(JSON.stringify(sent)).toEqual(expect.stringContaining('detector failed'));
     expect(JSON.stringify(sent)).toEqual(expect.stringContaining('vendor=a,other=b'));
   });
 
   it('sends a batch of more spans than one piece holds as one request carrying every span', async () => {
-    const { sent, direct } = await exportThroughWorker(manySpans(150));
+    const spans = manySpans(150);
+    const {
+      bodies: [sent],
+    } = await exportThroughWorker([spans]);
     // One resourceSpans entry per piece of 64 spans.
     expect((sent as OtlpBody).resourceSpans).toHaveLength(3);
     expect(spansOf(sent as OtlpBody)).toHaveLength(150);
-    expect(spansOf(sent as OtlpBody)).toEqual(spansOf(direct as OtlpBody));
+    expect(spansOf(sent as OtlpBody)).toEqual(spansOf(directBody(spans) as OtlpBody));
+  });
+
+  it('sends each of consecutive batches whole, larger and smaller, as body memory is reused', async () => {
+    // The third batch outgrows the default body buffer (about 650 bytes a span).
+    const batches = [manySpans(150), sampleSpans(), manySpans(1200), manySpans(3)];
+    const { bodies, encodings } = await exportThroughWorker(batches);
+    expect(encodings).toEqual([undefined, undefined, undefined, undefined]);
+    bodies.forEach((body, index) => expect(spansOf(body as OtlpBody)).toEqual(spansOf(directBody(batches[index]) as OtlpBody)));
+  });
+
+  it('sends gzip-compressed bodies when OTEL_EXPORTER_OTLP_COMPRESSION asks for it', async () => {
+    const spans = manySpans(100);
+    const { bodies, encodings } = await exportThroughWorker([spans], { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' });
+    expect(encodings).toEqual(['gzip']);
+    expect(spansOf(bodies[0] as OtlpBody)).toEqual(spansOf(directBody(spans) as OtlpBody));
   });
 
   it('reports a failed batch and exports the next one once the collector is back', async () => {

@@ -15,9 +15,10 @@ import { waitAtMost } from './wait-at-most';
  * HTTP client runs through the same Node internals as the server (streams, sockets, OutgoingMessage)
  * with other object shapes, and every batch knocked the server's optimised code back a tier. The
  * worker has its own V8 isolate. The request thread turns each batch into OTLP/JSON with the
- * exporter's own transformer, in pieces of SPANS_PER_PIECE spans, and the worker writes the pieces into
- * one request body and sends it: rebuilding spans from plain records, transforming and serialising them
- * again, as it did before, had cost the worker about 13 µs of CPU per span (docs/decisions.md).
+ * exporter's own transformer, in pieces of SPANS_PER_PIECE spans, writes the pieces as one request
+ * body into memory the worker shares (BodyBuffers), and the worker sends it: rebuilding spans from
+ * plain records, transforming and serialising them again, as it did before, had cost the worker about
+ * 13 µs of CPU per span (docs/decisions.md).
  */
 
 /** Marks the worker this file starts (the same file, loaded again on the worker thread). */
@@ -40,37 +41,60 @@ interface FromWorker {
  */
 const SPANS_PER_PIECE = 64;
 
-/**
- * A batch on its way to the collector, as pieces that are each the JSON of one OTLP `resourceSpans`
- * array (the worker joins them into one request body), and how many spans it holds (for the exporter's
- * own metrics).
- */
+/** A batch's request body in memory both threads see, and how many spans it holds (for the exporter's own metrics). */
 interface ExportBatch {
-  pieces: string[];
+  memory: SharedArrayBuffer;
+  length: number;
   spans: number;
 }
 
-/** The batch's pieces joined into `{"resourceSpans":[…]}`, written straight into the bytes sent (no large string in between). */
-function requestBody(pieces: readonly string[]): Buffer {
+/** Room of a new body buffer: a usual 512-span batch (~330 KB) fits, so the pool's buffers are reused, not regrown. */
+const BODY_BUFFER_BYTES = 512 * 1024;
+/** Free body buffers kept: one batch is exported at a time, the second is for a flush that overlaps it. */
+const FREE_BODY_BUFFERS = 2;
+
+/**
+ * Memory for request bodies, handed to the worker without a copy. Posting the batch's JSON as strings
+ * cost about 1.8 µs per span on the request thread (the structured clone writes every string into a
+ * new message buffer) and as much again in the worker to read it back and encode it: each time into
+ * fresh memory pages, which on this project's host cost about 15 µs each (docs/benchmarks.md). A
+ * buffer is reused once the worker has settled the batch it carried.
+ */
+class BodyBuffers {
+  private readonly free: SharedArrayBuffer[] = [];
+
+  take(bytes: number): SharedArrayBuffer {
+    const reused = this.free.pop();
+    return reused && reused.byteLength >= bytes ? reused : new SharedArrayBuffer(Math.max(bytes, BODY_BUFFER_BYTES));
+  }
+
+  give(memory: SharedArrayBuffer): void {
+    if (this.free.length < FREE_BODY_BUFFERS) this.free.push(memory);
+  }
+}
+
+/** `{"resourceSpans":[…]}` from pieces that are each the JSON of a resourceSpans array, written into a body buffer. */
+function writeBody(pieces: readonly string[], buffers: BodyBuffers): { memory: SharedArrayBuffer; length: number } {
   // Each piece holds at least one span, so no piece's array is empty.
   const inner = pieces.map((piece) => piece.slice(1, -1));
   const open = '{"resourceSpans":[';
   const close = ']}';
-  let bytes = open.length + close.length + Math.max(inner.length - 1, 0);
-  for (const entries of inner) bytes += Buffer.byteLength(entries);
-  const body = Buffer.allocUnsafe(bytes);
+  let length = open.length + close.length + Math.max(inner.length - 1, 0);
+  for (const entries of inner) length += Buffer.byteLength(entries);
+  const memory = buffers.take(length);
+  const body = Buffer.from(memory, 0, length);
   let at = body.write(open);
   inner.forEach((entries, index) => {
     if (index > 0) at += body.write(',', at);
     at += body.write(entries, at);
   });
   body.write(close, at);
-  return body;
+  return { memory, length };
 }
 
-/** Sends what the request thread wrote: one request per batch, whose resourceSpans entries are the pieces' (one resource may appear once per piece, as OTLP allows). */
+/** Sends the body the request thread wrote: one request per batch, whose resourceSpans entries are the pieces' (one resource may appear once per piece, as OTLP allows). */
 const PRE_ENCODED: ISerializer<ExportBatch, IExportTraceServiceResponse> = {
-  serializeRequest: (batch) => requestBody(batch.pieces),
+  serializeRequest: (batch) => new Uint8Array(batch.memory, 0, batch.length),
   deserializeResponse: (response) => JsonTraceSerializer.deserializeResponse(response),
 };
 
@@ -84,7 +108,9 @@ export class WorkerSpanExporter implements SpanExporter {
   /** Node options of the worker; by default the process's own, so a TypeScript loader given with --require loads this file there too. */
   private readonly execArgv?: string[];
   private worker?: Worker;
-  private readonly pending = new Map<number, (result: ExportResult) => void>();
+  /** Batches handed to the worker: who waits for each, and the body buffer it holds until settled. */
+  private readonly pending = new Map<number, { done: (result: ExportResult) => void; memory: SharedArrayBuffer }>();
+  private readonly bodies = new BodyBuffers();
   private lastId = 0;
 
   constructor(options: { execArgv?: string[] } = {}) {
@@ -94,13 +120,15 @@ export class WorkerSpanExporter implements SpanExporter {
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     const worker = this.worker ?? this.startWorker();
     const id = ++this.lastId;
-    this.pending.set(id, done);
-    worker.ref();
     const pieces: string[] = [];
     for (let start = 0; start < spans.length; start += SPANS_PER_PIECE) {
       pieces.push(JSON.stringify(createExportTraceServiceRequest(spans.slice(start, start + SPANS_PER_PIECE), JSON_ENCODER).resourceSpans));
     }
-    worker.postMessage({ kind: 'export', id, batch: { pieces, spans: spans.length } } satisfies ToWorker);
+    const { memory, length } = writeBody(pieces, this.bodies);
+    this.pending.set(id, { done, memory });
+    worker.ref();
+    // A SharedArrayBuffer is shared by postMessage, not copied.
+    worker.postMessage({ kind: 'export', id, batch: { memory, length, spans: spans.length } } satisfies ToWorker);
   }
 
   /** Batches already handed over are settled by the worker; nothing is buffered here. */
@@ -138,11 +166,13 @@ export class WorkerSpanExporter implements SpanExporter {
   }
 
   private settle(id: number, result: ExportResult): void {
-    const done = this.pending.get(id);
-    if (!done) return;
+    const batch = this.pending.get(id);
+    if (!batch) return;
     this.pending.delete(id);
+    // The worker is done with the body: sent, given up on (its request destroyed) or the worker gone.
+    this.bodies.give(batch.memory);
     if (this.pending.size === 0) this.worker?.unref();
-    done(result);
+    batch.done(result);
   }
 }
 
