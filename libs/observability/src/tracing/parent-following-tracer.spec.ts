@@ -1,7 +1,11 @@
 import { context, propagation, ROOT_CONTEXT, Span, trace, TraceFlags } from '@opentelemetry/api';
 import { node } from '@opentelemetry/sdk-node';
+import { suppressTracing } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { followParentDecisions } from './parent-following-tracer';
+import { RecordingSpan } from './recording-span';
+import { newTraceIdWords } from './trace-ids';
 import { samplingFromEnv } from './sampler';
 import { withSpan } from './with-span';
 
@@ -97,5 +101,34 @@ describe('tracing under sampled and unsampled parents', () => {
     tracingOn = true;
     await withSpan('anomaly.detect', {}, async () => undefined);
     expect(exportedNames()).toEqual(['anomaly.detect']);
+  });
+
+  it('starts a RecordingSpan under a RecordingSpan without the SDK, in the asking tracer\'s scope; a new root or suppressed tracing goes to the SDK', async () => {
+    const limits = { attributeCountLimit: 128, attributeValueLengthLimit: Infinity, eventCountLimit: 128, linkCountLimit: 128, attributePerEventCountLimit: 128, attributePerLinkCountLimit: 128 };
+    const settings = { resource: resourceFromAttributes({ 'service.name': 'spec' }), processor: new SimpleSpanProcessor(exporter), limits };
+    const server = RecordingSpan.root(settings, newTraceIdWords(), { name: 'POST', scope: { name: 'astraguard' }, context: ROOT_CONTEXT });
+    const inside = trace.setSpan(ROOT_CONTEXT, server);
+    const [decorated, own] = await context.with(inside, async () => [
+      trace.getTracer('default').startActiveSpan('telemetry.ingest', { attributes: { 'astra.frame_count': 2 } }, (span) => {
+        span.end();
+        return span;
+      }),
+      await withSpan('anomaly.detect', {}, async (span) => span),
+    ]);
+    const root = trace.getTracer('default').startSpan('background', { root: true }, inside);
+    const suppressed = trace.getTracer('default').startSpan('exporter call', {}, suppressTracing(inside));
+    root.end();
+    server.end();
+    expect([decorated, own].every((span) => span instanceof RecordingSpan)).toBe(true);
+    expect([root, suppressed].some((span) => span instanceof RecordingSpan)).toBe(false);
+    expect(suppressed.isRecording()).toBe(false);
+    const finished = exporter.getFinishedSpans();
+    expect(finished.map((span) => span.name)).toEqual(['telemetry.ingest', 'anomaly.detect', 'background', 'POST']);
+    const [ingest, detect, background] = finished;
+    expect(ingest).toMatchObject({ attributes: { 'astra.frame_count': 2 }, instrumentationScope: { name: 'default' }, resource: settings.resource });
+    expect(detect.instrumentationScope.name).toBe('astraguard');
+    expect([ingest, detect].map((span) => span.parentSpanContext?.spanId)).toEqual([server.spanContext().spanId, server.spanContext().spanId]);
+    expect(background.parentSpanContext).toBeUndefined();
+    expect(background.spanContext().traceId).not.toBe(server.spanContext().traceId);
   });
 });

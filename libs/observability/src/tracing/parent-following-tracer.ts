@@ -1,10 +1,19 @@
 import { Context, context, INVALID_SPAN_CONTEXT, ProxyTracerProvider, Span, SpanOptions, trace, TraceFlags, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+import { InstrumentationScope, isTracingSuppressed } from '@opentelemetry/core';
+import { RecordingSpan } from './recording-span';
 
 /** What every span request gets while tracing is switched off: a non-recording span with no ids, shared. */
 const UNTRACED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
- * A tracer that makes no span under a local parent that is neither recorded nor sampled: it hands
+ * A tracer that asks the SDK only when the span's sampling is not already settled by its parent.
+ *
+ * Under a RecordingSpan (a sampled trace this process started, server-span.ts) it starts another,
+ * without the SDK: every sampler here keeps a child of a kept local parent, so the SDK would only have
+ * made the same span dearer (recording-span.ts). Unless tracing is suppressed in the context (the SDK
+ * then makes a non-recording span) or a new root was asked for.
+ *
+ * Under a local parent that is neither recorded nor sampled it makes no span at all: it hands
  * back the parent (a non-recording span, whose methods do nothing) instead of asking the SDK for
  * another one. (A remote parent, a caller's traceparent, is never recording: its flag decides, so the
  * SDK is asked.) Every sampler AstraGuard builds (tracing/sampler.ts) gives a child its parent's
@@ -19,12 +28,20 @@ const UNTRACED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 class ParentFollowingTracer implements Tracer {
   constructor(
     private readonly sdk: Tracer,
+    private readonly scope: InstrumentationScope,
     private readonly isActive: () => boolean,
   ) {}
 
   startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
     if (!this.isActive()) return UNTRACED;
-    return unsampledLocalParent(options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
+    return unsampledLocalParent(options, parentContext) ?? this.recordedChild(name, options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
+  }
+
+  /** A RecordingSpan under a RecordingSpan parent (see above), or undefined when the SDK must decide. */
+  private recordedChild(name: string, options: SpanOptions | undefined, parentContext: Context): RecordingSpan | undefined {
+    const parent = options?.root ? undefined : trace.getSpan(parentContext);
+    if (!(parent instanceof RecordingSpan) || isTracingSuppressed(parentContext)) return undefined;
+    return parent.child({ name, kind: options?.kind, attributes: options?.attributes, links: options?.links, startTime: options?.startTime, scope: this.scope, context: parentContext });
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
@@ -40,7 +57,7 @@ class ParentFollowingTracer implements Tracer {
     const parent = unsampledLocalParent(options, parentContext);
     // The parent is already the active span of its context: no new context is needed.
     if (parent) return parentContext === active ? fn(parent) : context.with(parentContext, fn, undefined, parent);
-    const span = this.sdk.startSpan(name, options, parentContext);
+    const span = this.recordedChild(name, options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
     return context.with(trace.setSpan(parentContext, span), fn, undefined, span);
   }
 }
@@ -69,7 +86,7 @@ class ParentFollowingTracerProvider implements TracerProvider {
     // nestjs-otel's @Span asks for its tracer on every call: the usual bare name is its own key.
     const key = version === undefined && options?.schemaUrl === undefined ? name : `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
     let tracer = this.tracers.get(key);
-    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.sdk.getTracer(name, version, options), this.isActive)));
+    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.sdk.getTracer(name, version, options), { name, version, schemaUrl: options?.schemaUrl }, this.isActive)));
     return tracer;
   }
 }

@@ -1,9 +1,9 @@
 import { isMainThread } from 'node:worker_threads';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { getNumberFromEnv, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { detectResources, envDetector, Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, SpanExporter, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { sharedStdout } from '../logging/chunked-stdout';
 import { isoTime } from '../logging/iso-time';
@@ -11,7 +11,6 @@ import { followParentDecisions } from './parent-following-tracer';
 import { LineWriter, ReportingSpanExporter } from './reporting-exporter';
 import { RequestContextManager } from './request-context-manager';
 import { samplingFromEnv } from './sampler';
-import { TraceIdGenerator } from './trace-ids';
 import { tracingActive, tracingState } from './tracing-state';
 import { WorkerSpanExporter } from './worker-span-exporter';
 
@@ -61,6 +60,36 @@ function spanProcessor(env: Env, options: TracingOptions): SpanProcessor | undef
 }
 
 /**
+ * The service's resource: service.name (OTEL_SERVICE_NAME, SERVICE_NAME or astraguard),
+ * service.version, deployment.environment (NODE_ENV), then OTEL_RESOURCE_ATTRIBUTES. Built here, not
+ * by the SDK's detection, so that spans made without the SDK's tracer (recording-span.ts) carry the
+ * very same object.
+ */
+function serviceResource(env: Env, serviceVersion: string): Resource {
+  return resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || env.SERVICE_NAME?.trim() || 'astraguard',
+    [ATTR_SERVICE_VERSION]: serviceVersion,
+    'deployment.environment': env.NODE_ENV?.trim() || 'development',
+  }).merge(detectResources({ detectors: [envDetector] }));
+}
+
+/**
+ * The span limits the OTEL_SPAN_* / OTEL_ATTRIBUTE_* variables set, with the SDK's defaults: given to
+ * the SDK and to recording-span.ts alike. (The SDK reads process.env; so does this, as the SDK would.)
+ */
+function spanLimits(): Required<SpanLimits> {
+  const limit = (...names: string[]) => names.map((name) => getNumberFromEnv(name)).find((value) => value !== undefined);
+  return {
+    attributeCountLimit: limit('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT') ?? 128,
+    attributeValueLengthLimit: limit('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? Infinity,
+    eventCountLimit: limit('OTEL_SPAN_EVENT_COUNT_LIMIT') ?? 128,
+    linkCountLimit: limit('OTEL_SPAN_LINK_COUNT_LIMIT') ?? 128,
+    attributePerEventCountLimit: limit('OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT') ?? 128,
+    attributePerLinkCountLimit: limit('OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT') ?? 128,
+  };
+}
+
+/**
  * Only ioredis is patched. The HTTP server span is the request observer's (tracing/server-span.ts): it
  * knows the route template, and does its work once per request where the http, express and Nest
  * instrumentations worked on every request, sampled or not, and on every Express layer
@@ -72,9 +101,8 @@ function instrumentations() {
 }
 
 /**
- * Starts tracing unless TRACING_ENABLED=false or OTEL_TRACES_EXPORTER=none. Resource: service.name
- * (OTEL_SERVICE_NAME, SERVICE_NAME or astraguard), service.version, deployment.environment (NODE_ENV),
- * plus OTEL_RESOURCE_ATTRIBUTES. W3C trace context in and out. Returns whether the SDK runs.
+ * Starts tracing unless TRACING_ENABLED=false or OTEL_TRACES_EXPORTER=none, with the service's
+ * resource (serviceResource). W3C trace context in and out. Returns whether the SDK runs.
  */
 export function startTracing(options: TracingOptions): boolean {
   const env = options.env ?? process.env;
@@ -86,16 +114,12 @@ export function startTracing(options: TracingOptions): boolean {
   const processor = spanProcessor(env, options);
   if (!processor) return false;
   const sampling = samplingFromEnv(env);
-  const ids = new TraceIdGenerator();
+  const recording = { resource: serviceResource(env, options.serviceVersion), processor, limits: spanLimits() };
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || env.SERVICE_NAME?.trim() || 'astraguard',
-      [ATTR_SERVICE_VERSION]: options.serviceVersion,
-      'deployment.environment': env.NODE_ENV?.trim() || 'development',
-    }),
-    resourceDetectors: [envDetector],
+    resource: recording.resource,
+    autoDetectResources: false,
+    spanLimits: recording.limits,
     sampler: sampling.sampler,
-    idGenerator: ids,
     contextManager: new RequestContextManager(),
     spanProcessors: [processor],
     // Traces only: metrics are Prometheus's (prom-client), logs are pino's.
@@ -106,6 +130,6 @@ export function startTracing(options: TracingOptions): boolean {
   });
   sdk.start();
   followParentDecisions(tracingActive);
-  Object.assign(state, { sdk, processor, active: true, newTraces: { bound: sampling.newTraceBound, ids } });
+  Object.assign(state, { sdk, processor, active: true, newTraces: { bound: sampling.newTraceBound, recording } });
   return true;
 }

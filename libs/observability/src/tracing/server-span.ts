@@ -1,10 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { formatTraceId, newTraceIdWords, ratioKey } from './trace-ids';
+import { Attributes, Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { RecordingSpan } from './recording-span';
+import { newTraceIdWords, ratioKey } from './trace-ids';
 import { spanOnlyContext } from './span-only-context';
 import { tracingState } from './tracing-state';
 import { UnsampledServerSpan } from './unsampled-server-span';
-import { tracer } from './with-span';
+import { tracer, TRACER_SCOPE } from './with-span';
+
+function requestAttributes(method: string, url: string): Attributes {
+  const query = url.indexOf('?');
+  return { 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query), 'url.scheme': 'http' };
+}
 
 /** A request's HTTP server span and the context that makes it the parent of the request's work. */
 export interface ServerSpan {
@@ -20,8 +26,8 @@ export interface ServerSpan {
  * A new trace is decided here, by its id, the way the configured sampler decides it (sampler.ts): a
  * dropped one gets a non-recording span with fresh ids, as the SDK would make it, without the SDK's
  * span machinery (about 4 µs, for nine requests in ten at the usual 10 % rate) and with its ids
- * formatted only if read (UnsampledServerSpan); a kept one goes to the SDK with the id chosen here, on
- * which its sampler reaches the same decision.
+ * formatted only if read (UnsampledServerSpan); a kept one gets a RecordingSpan, which records and
+ * exports as the SDK's span would. A caller's trace goes to the SDK, whose sampler follows the caller.
  */
 export function startServerSpan(method: string, url: string, headers: IncomingHttpHeaders): ServerSpan {
   const newTraces = tracingState().newTraces;
@@ -31,15 +37,13 @@ export function startServerSpan(method: string, url: string, headers: IncomingHt
       const dropped = new UnsampledServerSpan(traceWords);
       return { span: dropped, context: spanOnlyContext(dropped) };
     }
-    newTraces.ids.useForNextTrace(formatTraceId(traceWords));
+    const kept = RecordingSpan.root(newTraces.recording, traceWords, { name: method, kind: SpanKind.SERVER, attributes: requestAttributes(method, url), scope: TRACER_SCOPE, context: ROOT_CONTEXT });
+    return { span: kept, context: spanOnlyContext(kept) };
   }
   // The W3C propagator (the only one sdk.ts installs) reads nothing without a traceparent.
   const parent = headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
   const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
-  if (span.isRecording()) {
-    const query = url.indexOf('?');
-    span.setAttributes({ 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query), 'url.scheme': 'http' });
-  }
+  if (span.isRecording()) span.setAttributes(requestAttributes(method, url));
   return { span, context: parent === ROOT_CONTEXT ? spanOnlyContext(span) : trace.setSpan(parent, span) };
 }
 

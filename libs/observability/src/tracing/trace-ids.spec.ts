@@ -1,4 +1,4 @@
-import { formatTraceId, newSpanId, newTraceIdWords, ratioKey, TraceIdGenerator } from './trace-ids';
+import { formatTraceId, newSpanId, newTraceIdWords, ratioKey } from './trace-ids';
 
 describe('trace ids', () => {
   it('are lower-case hex of W3C length, with the ratio key read from the id itself', () => {
@@ -11,14 +11,5 @@ describe('trace ids', () => {
       expect(ratioKey(words)).toBe(parsed.reduce((key, word) => (key ^ word) >>> 0, 0));
       expect(newSpanId()).toMatch(/^[0-9a-f]{16}$/);
     }
-  });
-
-  it('give the SDK a chosen trace id once, then random ones again', () => {
-    const ids = new TraceIdGenerator();
-    ids.useForNextTrace('0af7651916cd43dd8448eb211c80319c');
-    expect(ids.generateTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
-    const next = ids.generateTraceId();
-    expect(next).toMatch(/^[0-9a-f]{32}$/);
-    expect(next).not.toBe('0af7651916cd43dd8448eb211c80319c');
   });
 });

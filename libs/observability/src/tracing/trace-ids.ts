@@ -1,4 +1,3 @@
-import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 
 /** Two hex digits for every byte value: ids are formatted by lookup (toString(16) with padStart costs ten times as much). */
 const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
@@ -53,28 +52,4 @@ export function formatSpanId({ high, low }: SpanIdWords): string {
 
 export function newSpanId(): string {
   return formatSpanId(newSpanIdWords());
-}
-
-/**
- * The SDK's id generator. A new trace's id is random, unless the server span has already chosen it
- * (server-span.ts decides a new trace's sampling from its id before asking the SDK for the span):
- * then the SDK gets that id, and its sampler reaches the same decision on it.
- */
-export class TraceIdGenerator implements IdGenerator {
-  private chosen?: string;
-
-  /** The id the SDK's next new trace gets (read once, synchronously after this call). */
-  useForNextTrace(traceId: string): void {
-    this.chosen = traceId;
-  }
-
-  generateTraceId(): string {
-    const chosen = this.chosen;
-    this.chosen = undefined;
-    return chosen ?? formatTraceId(newTraceIdWords());
-  }
-
-  generateSpanId(): string {
-    return newSpanId();
-  }
 }

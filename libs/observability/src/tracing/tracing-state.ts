@@ -1,6 +1,6 @@
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TraceIdGenerator } from './trace-ids';
+import type { RecordingSettings } from './recording-span';
 import { waitAtMost } from './wait-at-most';
 
 /**
@@ -13,8 +13,8 @@ interface TracingState {
   processor?: SpanProcessor;
   /** The runtime switch (PUT /api/v1/admin/observability); honoured by ParentFollowingTracer (every span) and the request observer (the server span). */
   active: boolean;
-  /** How new traces are decided (server-span.ts): the sampler's bound on a trace id's ratio key, and the SDK's id generator. */
-  newTraces?: { bound: number; ids: TraceIdGenerator };
+  /** How new traces are decided and recorded (server-span.ts): the sampler's bound on a trace id's ratio key, and what a kept one's spans share with the SDK's. */
+  newTraces?: { bound: number; recording: RecordingSettings };
 }
 
 const KEY = Symbol.for('astraguard.tracing');

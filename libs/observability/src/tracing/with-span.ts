@@ -1,7 +1,13 @@
 import { Attributes, Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+
+const TRACER_NAME = 'astraguard';
 
 /** The tracer of AstraGuard's own spans (a no-op until the SDK starts). */
-export const tracer = trace.getTracer('astraguard');
+export const tracer = trace.getTracer(TRACER_NAME);
+
+/** Its instrumentation scope, for the spans server-span.ts records without it. */
+export const TRACER_SCOPE: InstrumentationScope = { name: TRACER_NAME };
 
 /**
  * Runs `work` in an active span: children nest under it, a failure ends it with error status and the
