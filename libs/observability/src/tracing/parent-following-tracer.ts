@@ -34,13 +34,13 @@ class ParentFollowingTracer implements Tracer {
 
   startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
     if (!this.isActive()) return UNTRACED;
-    return unsampledLocalParent(options, parentContext) ?? this.recordedChild(name, options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
+    return unsampledLocalParent(options, parentContext) ?? this.newSpan(name, options, parentContext);
   }
 
-  /** A RecordingSpan under a RecordingSpan parent (see above), or undefined when the SDK must decide. */
-  private recordedChild(name: string, options: SpanOptions | undefined, parentContext: Context): RecordingSpan | undefined {
+  /** A RecordingSpan under a RecordingSpan parent (see above); otherwise the SDK decides. */
+  private newSpan(name: string, options: SpanOptions | undefined, parentContext: Context): Span {
     const parent = options?.root ? undefined : trace.getSpan(parentContext);
-    if (!(parent instanceof RecordingSpan) || isTracingSuppressed(parentContext)) return undefined;
+    if (!(parent instanceof RecordingSpan) || isTracingSuppressed(parentContext)) return this.sdk.startSpan(name, options, parentContext);
     return parent.child({ name, kind: options?.kind, attributes: options?.attributes, links: options?.links, startTime: options?.startTime, scope: this.scope, context: parentContext });
   }
 
@@ -57,7 +57,7 @@ class ParentFollowingTracer implements Tracer {
     const parent = unsampledLocalParent(options, parentContext);
     // The parent is already the active span of its context: no new context is needed.
     if (parent) return parentContext === active ? fn(parent) : context.with(parentContext, fn, undefined, parent);
-    const span = this.recordedChild(name, options, parentContext) ?? this.sdk.startSpan(name, options, parentContext);
+    const span = this.newSpan(name, options, parentContext);
     return context.with(trace.setSpan(parentContext, span), fn, undefined, span);
   }
 }

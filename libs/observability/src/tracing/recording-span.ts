@@ -30,9 +30,9 @@ export interface RecordingStart {
  * (parent-following-tracer.ts). Every sampler AstraGuard builds keeps a child of a kept local parent,
  * so the SDK's sampler, id generator, attribute copies and self-metrics have nothing to add; what the
  * span records, how it is limited (the SDK's span limits) and what the span processor gets are the
- * SDK span's (recording-span.spec.ts exports both and compares them). On this project's host the
- * SDK's path cost 10–16 µs per sampled span (docs/benchmarks.md), most of it memory it touches once
- * per ten requests and finds cold.
+ * SDK span's (recording-span.spec.ts records both and compares them). On this project's host the
+ * SDK's `startSpan` alone cost 2–16 µs per sampled span (docs/benchmarks.md), most of it code and
+ * data that one request in ten touches and finds out of the caches.
  *
  * Times are read on the performance clock, anchored to the wall clock when the trace's root started
  * (the SDK anchors each span the same way): no span's time jumps with the wall clock, and a trace's
