@@ -10,11 +10,11 @@ const LIMITS = { attributeCountLimit: 6, attributeValueLengthLimit: 5, eventCoun
 const resource = resourceFromAttributes({ 'service.name': 'recording-spec' });
 const SCOPE = { name: 'astraguard', version: '1.0.0', schemaUrl: undefined };
 
-function sdkAndOwn() {
+function sdkAndOwn(limits = LIMITS) {
   const sdkExporter = new InMemorySpanExporter();
   const ownExporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ resource, spanLimits: LIMITS, spanProcessors: [new SimpleSpanProcessor(sdkExporter)] });
-  const settings: RecordingSettings = { resource, processor: new SimpleSpanProcessor(ownExporter), limits: LIMITS };
+  const provider = new BasicTracerProvider({ resource, spanLimits: limits, spanProcessors: [new SimpleSpanProcessor(sdkExporter)] });
+  const settings: RecordingSettings = { resource, processor: new SimpleSpanProcessor(ownExporter), limits };
   return { sdkTracer: provider.getTracer(SCOPE.name, SCOPE.version), sdkExporter, settings, ownExporter };
 }
 
@@ -83,6 +83,15 @@ describe('RecordingSpan', () => {
     expect(own.attributes.text).toBe('a lon');
     expect(own.events.map((event) => event.name)).toEqual(['exception', 'exception']);
     expect(own.events[0].attributes).toMatchObject({ 'exception.type': 'E_DET', 'exception.message': 'detec' });
+  });
+
+  it('records what the SDK span records when the limits allow no attributes, events or links at all', () => {
+    const { sdkTracer, sdkExporter, settings, ownExporter } = sdkAndOwn({ ...LIMITS, attributeCountLimit: 0, eventCountLimit: 0, linkCountLimit: 0 });
+    exercise(sdkTracer.startSpan('work', {}, ROOT_CONTEXT));
+    exercise(RecordingSpan.root(settings, newTraceIdWords(), { name: 'work', scope: SCOPE, context: ROOT_CONTEXT }));
+    const [own] = ownExporter.getFinishedSpans();
+    expect(recorded(own)).toEqual(recorded(sdkExporter.getFinishedSpans()[0]));
+    expect(own).toMatchObject({ attributes: {}, events: [], links: [], droppedEventsCount: 5, droppedLinksCount: 2 });
   });
 
   it('starts children in its trace, parented to it', () => {

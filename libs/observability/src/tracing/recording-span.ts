@@ -5,6 +5,17 @@ import type { ReadableSpan, SpanLimits, SpanProcessor, TimedEvent } from '@opent
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
 import { formatTraceId, newSpanId, TraceIdWords } from './trace-ids';
 
+/**
+ * Makes room for one more entry in a list bounded by `limit`, as the SDK does: the oldest entry goes.
+ * True when an entry is lost, the oldest or, with a limit of 0, the new one.
+ */
+function makeRoom(list: unknown[], limit: number): boolean {
+  if (limit === 0) return true;
+  if (list.length < limit) return false;
+  list.shift();
+  return true;
+}
+
 /** What every recording span of the process shares with the SDK's (sdk.ts passes the SDK the same). */
 export interface RecordingSettings {
   resource: Resource;
@@ -122,14 +133,8 @@ export class RecordingSpan implements Span, ReadableSpan {
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.endedAlready('addEvent')) return this;
     const { eventCountLimit, attributePerEventCountLimit } = this.settings.limits;
-    if (eventCountLimit === 0) {
-      this.droppedEventsCount++;
-      return this;
-    }
-    if (this.events.length >= eventCountLimit) {
-      this.events.shift();
-      this.droppedEventsCount++;
-    }
+    if (makeRoom(this.events, eventCountLimit)) this.droppedEventsCount++;
+    if (eventCountLimit === 0) return this;
     const isTime = isTimeInput(attributesOrTime);
     const at = isTime && !isTimeInput(time) ? attributesOrTime : time;
     const { kept, dropped } = this.limited(sanitizeAttributes(isTime ? undefined : attributesOrTime), attributePerEventCountLimit);
@@ -140,14 +145,8 @@ export class RecordingSpan implements Span, ReadableSpan {
   addLink(link: Link): this {
     if (this.endedAlready('addLink')) return this;
     const { linkCountLimit, attributePerLinkCountLimit } = this.settings.limits;
-    if (linkCountLimit === 0) {
-      this.droppedLinksCount++;
-      return this;
-    }
-    if (this.links.length >= linkCountLimit) {
-      this.links.shift();
-      this.droppedLinksCount++;
-    }
+    if (makeRoom(this.links, linkCountLimit)) this.droppedLinksCount++;
+    if (linkCountLimit === 0) return this;
     const { kept, dropped } = this.limited(sanitizeAttributes(link.attributes), attributePerLinkCountLimit);
     const added: Link = { context: link.context };
     if (Object.keys(kept).length > 0) added.attributes = kept;
