@@ -1,12 +1,12 @@
 import { context, propagation, ROOT_CONTEXT, Span, trace, TraceFlags } from '@opentelemetry/api';
-import { node } from '@opentelemetry/sdk-node';
 import { suppressTracing } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { node } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { followParentDecisions } from './parent-following-tracer';
 import { RecordingSpan } from './recording-span';
-import { newTraceIdWords } from './trace-ids';
 import { samplingFromEnv } from './sampler';
+import { newTraceIdWords } from './trace-ids';
 import { withSpan } from './with-span';
 
 const exporter = new InMemorySpanExporter();

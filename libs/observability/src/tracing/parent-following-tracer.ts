@@ -34,12 +34,12 @@ class ParentFollowingTracer implements Tracer {
 
   startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
     if (!this.isActive()) return UNTRACED;
-    return unsampledLocalParent(options, parentContext) ?? this.newSpan(name, options, parentContext);
+    const parent = parentIn(options, parentContext);
+    return isUnsampledLocal(parent) ? parent : this.newSpan(name, options, parentContext, parent);
   }
 
   /** A RecordingSpan under a RecordingSpan parent (see above); otherwise the SDK decides. */
-  private newSpan(name: string, options: SpanOptions | undefined, parentContext: Context): Span {
-    const parent = options?.root ? undefined : trace.getSpan(parentContext);
+  private newSpan(name: string, options: SpanOptions | undefined, parentContext: Context, parent: Span | undefined): Span {
     if (!(parent instanceof RecordingSpan) || isTracingSuppressed(parentContext)) return this.sdk.startSpan(name, options, parentContext);
     return parent.child({ name, kind: options?.kind, attributes: options?.attributes, links: options?.links, startTime: options?.startTime, scope: this.scope, context: parentContext });
   }
@@ -54,24 +54,28 @@ class ParentFollowingTracer implements Tracer {
     const options = typeof a === 'function' ? undefined : a;
     const active = context.active();
     const parentContext = typeof b === 'object' ? b : active;
-    const parent = unsampledLocalParent(options, parentContext);
+    const parent = parentIn(options, parentContext);
     // The parent is already the active span of its context: no new context is needed.
-    if (parent) return parentContext === active ? fn(parent) : context.with(parentContext, fn, undefined, parent);
-    const span = this.newSpan(name, options, parentContext);
+    if (isUnsampledLocal(parent)) return parentContext === active ? fn(parent) : context.with(parentContext, fn, undefined, parent);
+    const span = this.newSpan(name, options, parentContext, parent);
     return context.with(trace.setSpan(parentContext, span), fn, undefined, span);
   }
 }
 
+/** The span a new span would be the child of: the context's, unless a new root was asked for. */
+function parentIn(options: SpanOptions | undefined, parentContext: Context): Span | undefined {
+  return options?.root ? undefined : trace.getSpan(parentContext);
+}
+
 /**
- * The parent in `parentContext` when it is local, not recorded and not sampled (and a new root was not
- * asked for). Not recording alone is not enough: a sampled span stops recording when it ends, and work
- * that outlives its request (an alert sent after the response) still belongs in its trace.
+ * Whether `parent` is local, not recorded and not sampled. Not recording alone is not enough: a
+ * sampled span stops recording when it ends, and work that outlives its request (an alert sent after
+ * the response) still belongs in its trace.
  */
-function unsampledLocalParent(options: SpanOptions | undefined, parentContext: Context): Span | undefined {
-  const parent = options?.root ? undefined : trace.getSpan(parentContext);
-  if (!parent || parent.isRecording()) return undefined;
+function isUnsampledLocal(parent: Span | undefined): parent is Span {
+  if (!parent || parent.isRecording()) return false;
   const { traceFlags, isRemote } = parent.spanContext();
-  return traceFlags & TraceFlags.SAMPLED || isRemote ? undefined : parent;
+  return !(traceFlags & TraceFlags.SAMPLED || isRemote);
 }
 
 class ParentFollowingTracerProvider implements TracerProvider {

@@ -1,4 +1,3 @@
-
 /** Two hex digits for every byte value: ids are formatted by lookup (toString(16) with padStart costs ten times as much). */
 const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
